@@ -1,0 +1,54 @@
+# The few verbs people expect. Everything installs what it uses into .venv (see README).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
+PORT ?= 8000
+
+.PHONY: install services migrate demo run worker beat lint format test bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+services: install
+	$(PY) scripts/services.py
+
+migrate: services
+	$(PY) manage.py migrate_schemas --noinput
+
+demo: migrate
+	$(PY) manage.py ensure_demo --port $(PORT)
+
+run: demo
+	PORT=$(PORT) $(PY) scripts/run.py
+
+worker: install
+	$(VENV)/bin/celery -A openchance worker -Q default,webhooks,billing --loglevel INFO
+
+beat: install
+	$(VENV)/bin/celery -A openchance beat --loglevel INFO --schedule .local/celerybeat-schedule
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# CI (CI=true) builds the test database from scratch; locally it is reused between runs.
+test: services lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
+
+bench: migrate
+	$(PY) bench/provision.py
+
+clean:
+	rm -rf $(VENV) .local .pytest_cache .ruff_cache

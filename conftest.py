@@ -1,0 +1,169 @@
+"""Shared test fixtures: tenants, personas, HTTP clients per host, and a real Celery worker.
+
+The session tenants (``tenant`` = alpha, ``other_tenant`` = beta) are provisioned once, committed,
+and reused (also across runs with --reuse-db); each test runs inside a transaction on top of them,
+so whatever a test writes is rolled back, schemas included (PostgreSQL DDL is transactional).
+
+Do not use ``transactional_db`` or ``live_server``: their flush would wipe the committed tenants.
+Tests that need another process to see data (a worker, a server) commit it with
+``django_db_blocker.unblock()`` and clean it up themselves.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from openchance.testing import host_of, subprocess_env
+
+os.environ["OPENCHANCE_ENV"] = "test"  # inherited by worker/server processes started by tests
+
+BASE_DIR = Path(__file__).resolve().parent
+PERSONA_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test personas only
+
+
+@pytest.fixture(autouse=True)
+def _fresh_host_cache():
+    from django.db import connection
+
+    from tenants.selectors import host_cache_clear
+
+    host_cache_clear()
+    connection.set_schema_to_public()
+    yield
+    host_cache_clear()
+    connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="session")
+def _redis_clean(django_db_setup):
+    from django_redis import get_redis_connection
+
+    get_redis_connection("default").flushdb()
+
+
+def _session_tenant(slug: str, owner_email: str, plan: str):
+    from tenants.selectors import tenant_get_live
+    from tenants.services import tenant_provision
+
+    tenant = tenant_get_live(slug=slug)
+    if tenant is None:
+        tenant = tenant_provision(
+            slug=slug, name=slug.title(), plan_code=plan, owner_email=owner_email
+        ).tenant
+    return tenant
+
+
+@pytest.fixture(scope="session")
+def _session_tenants(django_db_setup, django_db_blocker, _redis_clean):
+    from tenants.models import Membership, User
+
+    with django_db_blocker.unblock():
+        alpha = _session_tenant("alpha", "owner@alpha.test", "pro")
+        beta = _session_tenant("beta", "owner@beta.test", "pro")
+        member, _ = User.objects.get_or_create(email="member@alpha.test")
+        Membership.objects.get_or_create(
+            user=member, tenant=alpha, defaults={"role": Membership.Role.DEVELOPER}
+        )
+        for user in User.objects.filter(
+            email__in=["owner@alpha.test", "owner@beta.test", "member@alpha.test"]
+        ):
+            user.set_password(PERSONA_PASSWORD)
+            user.save(update_fields=["password"])
+    return alpha, beta
+
+
+@pytest.fixture
+def tenant(_session_tenants, db):
+    """The tenant under test (slug ``alpha``, plan pro), live row."""
+    from tenants.models import Tenant
+
+    return Tenant.objects.select_related("plan").get(pk=_session_tenants[0].pk)
+
+
+@pytest.fixture
+def other_tenant(_session_tenants, db):
+    """Another tenant (slug ``beta``): the outsider's, which must never see ``tenant``'s data."""
+    from tenants.models import Tenant
+
+    return Tenant.objects.select_related("plan").get(pk=_session_tenants[1].pk)
+
+
+@pytest.fixture
+def sandbox(tenant):
+    return tenant.sandbox
+
+
+@pytest.fixture
+def owner(tenant):
+    return tenant.memberships.get(role="owner").user
+
+
+@pytest.fixture
+def member(tenant):
+    return tenant.memberships.get(user__email="member@alpha.test").user
+
+
+@pytest.fixture
+def outsider(other_tenant):
+    return other_tenant.memberships.get(role="owner").user
+
+
+@pytest.fixture
+def public_client():
+    return Client(HTTP_HOST=settings.BASE_DOMAIN)
+
+
+@pytest.fixture
+def tenant_client(tenant):
+    """An HTTP client (Django's, through the full middleware stack) on the tenant's host."""
+    return Client(HTTP_HOST=host_of(tenant))
+
+
+@pytest.fixture
+def other_tenant_client(other_tenant):
+    return Client(HTTP_HOST=host_of(other_tenant))
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(_session_tenants, tmp_path_factory):
+    """A real Celery worker (separate process) on the test database and Redis."""
+    from django_redis import get_redis_connection
+
+    from openchance.health import HEARTBEAT_KEY
+
+    redis = get_redis_connection("default")
+    redis.delete(HEARTBEAT_KEY)
+    log_file = tmp_path_factory.mktemp("worker") / "worker.log"
+    with open(log_file, "wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "openchance", "worker",
+                "-Q", "default,webhooks,billing", "--concurrency", "2", "--loglevel", "INFO",
+                "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=BASE_DIR,
+            env=subprocess_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while redis.get(HEARTBEAT_KEY) is None:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the Celery worker did not start:\n{log_file.read_text()[-4000:]}")
+        time.sleep(0.2)
+    process.log_file = log_file
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

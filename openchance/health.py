@@ -1,0 +1,51 @@
+"""Liveness of the platform's parts: PostgreSQL, Redis and the Celery worker (via its heartbeat)."""
+
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django_redis import get_redis_connection
+
+HEARTBEAT_KEY = "openchance:worker:heartbeat"
+
+
+def worker_heartbeat_record() -> None:
+    """Called by the worker (beat-scheduled task and at start-up): 'a worker was alive now'."""
+    get_redis_connection("default").set(HEARTBEAT_KEY, f"{time.time():.3f}")
+
+
+def _check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"ok": True}
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy", reported by name
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+def _check_redis_and_worker() -> tuple[dict, dict]:
+    try:
+        redis = get_redis_connection("default")
+        redis.ping()
+        heartbeat = redis.get(HEARTBEAT_KEY)
+    except Exception as exc:  # noqa: BLE001
+        error = exc.__class__.__name__
+        return {"ok": False, "error": error}, {"ok": False, "error": "redis unavailable"}
+    if heartbeat is None:
+        return {"ok": True}, {"ok": False, "error": "no heartbeat received"}
+    age = max(0.0, time.time() - float(heartbeat))
+    worker = {"ok": age <= settings.WORKER_HEARTBEAT_MAX_AGE, "last_heartbeat_age_s": round(age, 1)}
+    if not worker["ok"]:
+        worker["error"] = "heartbeat too old"
+    return {"ok": True}, worker
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    redis, worker = _check_redis_and_worker()
+    checks = {"database": _check_database(), "redis": redis, "worker": worker}
+    failing = [name for name, check in checks.items() if not check["ok"]]
+    body = {"status": "degraded" if failing else "ok", "failing": failing, "checks": checks}
+    response = JsonResponse(body, status=503 if failing else 200)
+    response["Cache-Control"] = "no-store"
+    return response

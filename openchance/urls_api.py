@@ -1,0 +1,14 @@
+"""URLs of the shared API host (``api.BASE_DOMAIN``), where the key alone selects the tenant."""
+
+from django.urls import path, re_path
+
+from openchance.health import healthz
+from openchance.views import not_found
+
+handler404 = "openchance.views.not_found"
+handler500 = "openchance.views.server_error"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    re_path(r"^", not_found),
+]

@@ -1,0 +1,85 @@
+"""``manage.py ensure_demo``: make sure the local demo tenant and an operator exist, print logins.
+
+For local development only (`make run`). Secrets are shown once by the services that create
+them, so the ones made here are kept in the git-ignored .local/demo.json to print them again on
+the next run; if that file is lost, the passwords are reset and written anew.
+"""
+
+import json
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tenants.models import User
+from tenants.selectors import tenant_get_live
+from tenants.services import tenant_provision
+
+DEMO_SLUG = "demo"
+DEMO_OWNER_EMAIL = "owner@demo.example.com"
+OPERATOR_EMAIL = "operator@openchance.example.com"
+
+
+class Command(BaseCommand):
+    help = "Ensure the demo tenant (with its owner) and an operator account exist; print logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default="8000")
+
+    def handle(self, *args, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError("ensure_demo is for local development only")
+        state_file = settings.LOCAL_DIR / "demo.json"
+        state = json.loads(state_file.read_text()) if state_file.exists() else {}
+
+        if tenant_get_live(slug=DEMO_SLUG) is None:
+            provisioned = tenant_provision(
+                slug=DEMO_SLUG,
+                name="Demo Org",
+                plan_code="pro",
+                owner_email=DEMO_OWNER_EMAIL,
+                owner_name="Demo Owner",
+            )
+            if provisioned.owner_password:
+                state["owner_password"] = provisioned.owner_password
+            state.update(provisioned.extra)
+        state["owner_password"] = self._ensure_password(
+            DEMO_OWNER_EMAIL, state.get("owner_password")
+        )
+
+        operator = User.objects.filter(email=OPERATOR_EMAIL).first()
+        if operator is None:
+            state["operator_password"] = secrets.token_urlsafe(12)
+            User.objects.create_superuser(OPERATOR_EMAIL, state["operator_password"])
+        state["operator_password"] = self._ensure_password(
+            OPERATOR_EMAIL, state.get("operator_password")
+        )
+
+        settings.LOCAL_DIR.mkdir(exist_ok=True)
+        state_file.write_text(json.dumps(state, indent=2))
+        state_file.chmod(0o600)
+        self._print(state, port=options["port"])
+
+    def _ensure_password(self, email: str, known: str | None) -> str:
+        user = User.objects.get(email=email)
+        if known and user.check_password(known):
+            return known
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        return password
+
+    def _print(self, state: dict, *, port: str) -> None:
+        base = settings.BASE_DOMAIN
+        lines = [
+            "",
+            "OpenChance is starting. Open:",
+            f"  Public site & operator admin  http://{base}:{port}/admin/",
+            f"      operator login            {OPERATOR_EMAIL} / {state['operator_password']}",
+            f"  Demo tenant portal & API      http://{DEMO_SLUG}.{base}:{port}/",
+            f"      owner login               {DEMO_OWNER_EMAIL} / {state['owner_password']}",
+            f"  Shared API host               http://api.{base}:{port}/",
+            f"  Health                        http://{base}:{port}/healthz",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))

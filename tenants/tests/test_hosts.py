@@ -1,0 +1,129 @@
+"""Host → tenant resolution over HTTP: tenants, the public host, unknown hosts, suspension."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from marketplace.models import Challenge
+from tenants.models import Domain
+from tenants.services import tenant_reactivate, tenant_suspend
+
+pytestmark = pytest.mark.django_db
+
+
+def _problem(response, status, code):
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == code
+    assert body["status"] == status
+    assert body["request_id"] == response["X-Request-Id"]
+    return body
+
+
+def test_two_tenants_data_never_mix_through_the_orm(tenant, other_tenant):
+    # given
+    with tenant_context(tenant):
+        Challenge.objects.create(title="alpha only")
+    with tenant_context(tenant.sandbox):
+        Challenge.objects.create(title="alpha sandbox only")
+
+    # then
+    with tenant_context(other_tenant):
+        assert not Challenge.objects.exists()
+    with tenant_context(tenant):
+        assert list(Challenge.objects.values_list("title", flat=True)) == ["alpha only"]
+    with tenant_context(tenant.sandbox):
+        assert list(Challenge.objects.values_list("title", flat=True)) == ["alpha sandbox only"]
+    assert connection.schema_name == "public"
+
+
+def test_two_tenants_data_never_mix_through_http(tenant, tenant_client, other_tenant_client):
+    # given
+    with tenant_context(tenant):
+        Challenge.objects.bulk_create([Challenge(title="a"), Challenge(title="b")])
+
+    # when
+    alpha_page = tenant_client.get("/")
+    beta_page = other_tenant_client.get("/")
+
+    # then
+    assert alpha_page.status_code == 200 and beta_page.status_code == 200
+    assert alpha_page.context["tenant"].slug == "alpha"
+    assert (alpha_page.context["live_challenges"], alpha_page.context["sandbox_challenges"]) == (
+        2,
+        0,
+    )
+    assert beta_page.context["tenant"].slug == "beta"
+    assert beta_page.context["live_challenges"] == 0
+
+
+def test_unknown_host_gets_a_problem_404_not_a_debug_page():
+    response = Client(HTTP_HOST="nobody.localhost").get("/")
+
+    body = _problem(response, 404, "unknown_host")
+    assert "nobody.localhost" in body["detail"]
+
+
+@pytest.mark.parametrize("host", ["example.org", "", "a.b.localhost", "alpha.localhost.evil.test"])
+def test_other_unknown_hosts_are_refused(host, tenant):
+    response = Client(HTTP_HOST=host).get("/")
+
+    _problem(response, 404, "unknown_host")
+
+
+def test_host_with_port_and_case_resolves(tenant):
+    response = Client(HTTP_HOST="ALPHA.localhost:8000").get("/")
+
+    assert response.status_code == 200
+    assert response.context["tenant"] == tenant
+
+
+def test_custom_domain_resolves_to_its_tenant(tenant):
+    Domain.objects.create(domain="dev.alpha-corp.test", tenant=tenant, is_primary=False)
+
+    response = Client(HTTP_HOST="dev.alpha-corp.test").get("/")
+
+    assert response.status_code == 200
+    assert response.context["tenant"] == tenant
+
+
+def test_unknown_api_route_is_a_problem_404(tenant_client):
+    response = tenant_client.get("/v1/nothing-here")
+
+    _problem(response, 404, "not_found")
+
+
+def test_suspended_tenant_gets_403_everywhere_but_the_operator_admin(
+    tenant, tenant_client, public_client
+):
+    # given
+    tenant_suspend(tenant=tenant, reason="unpaid")
+
+    # then: every path on the tenant's host is refused
+    for path in ["/", "/v1/anything", "/docs/"]:
+        _problem(tenant_client.get(path), 403, "tenant_suspended")
+    # ...but the operator admin on the public host still works
+    assert public_client.get("/admin/login/").status_code == 200
+
+    # when reactivated, the host serves again
+    tenant_reactivate(tenant=tenant)
+    assert tenant_client.get("/").status_code == 200
+
+
+def test_every_response_carries_a_request_id(tenant_client, public_client):
+    for response in [tenant_client.get("/"), public_client.get("/admin/login/")]:
+        assert response["X-Request-Id"].startswith("req_")
+
+    echoed = tenant_client.get("/", HTTP_X_REQUEST_ID="lb-1234567890")
+    assert echoed["X-Request-Id"] == "lb-1234567890"
+    replaced = tenant_client.get("/", HTTP_X_REQUEST_ID="<script>")
+    assert replaced["X-Request-Id"].startswith("req_")
+
+
+def test_a_warm_host_costs_no_sql_query(tenant_client, django_assert_num_queries):
+    tenant_client.get("/v1/nothing-here")  # warms the host cache
+
+    with django_assert_num_queries(0):
+        tenant_client.get("/v1/nothing-here")
