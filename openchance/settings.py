@@ -78,6 +78,7 @@ SHARED_APPS = [
     "portal",
 ]
 TENANT_APPS = [
+    "events",
     "marketplace",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,37 @@
+"""The event outbox (tenant schema): one row per state change, written in the same transaction
+as the change. Webhook fan-out and the WebSocket stream read it; /v1/events lists it."""
+
+from functools import partial
+
+from django.db import models
+from django.utils import timezone
+
+from openchance.ids import new_id
+
+
+class Event(models.Model):
+    id = models.CharField(primary_key=True, max_length=40, default=partial(new_id, "evt"))
+    type = models.CharField(max_length=100, db_index=True)
+    # The changed object as the API renders it, at the time of the change.
+    data = models.JSONField()
+    livemode = models.BooleanField()
+    request_id = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.type}"
+
+    def as_payload(self) -> dict:
+        """The public shape of an event: the same in /v1/events, webhooks and the WebSocket."""
+        return {
+            "id": self.id,
+            "object": "event",
+            "type": self.type,
+            "created": int(self.created_at.timestamp()),
+            "livemode": self.livemode,
+            "request_id": self.request_id or None,
+            "data": {"object": self.data},
+        }
