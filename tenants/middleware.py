@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import set_urlconf
+from django_tenants.postgresql_backend.base import FakeTenant
+from django_tenants.utils import get_public_schema_name
 
 from openchance.problems import problem_response
 from tenants.selectors import host_normalize, tenant_for_host
@@ -41,6 +43,8 @@ class TenantHostMiddleware:
             )
         request.host_kind = resolution.kind
         if resolution.kind == "public":
+            # django-tenants' admin templates read request.tenant.schema_name.
+            request.tenant = FakeTenant(schema_name=get_public_schema_name())
             return self._dispatch(request, settings.PUBLIC_SCHEMA_URLCONF)
         if resolution.kind == "api":
             # The API gateway picks the tenant (and live or sandbox schema) from the key.

@@ -168,3 +168,35 @@ def test_provision_tenant_command_fails_clearly_on_bad_input():
 
     assert json.loads(err.getvalue())["error"]["code"] == "unknown_plan"
     assert not Tenant.objects.filter(slug="theta").exists()
+
+
+def test_migrate_schemas_keeps_the_template_at_the_latest_tenant_migrations():
+    # given: the test database was built by `migrate` (= our migrate_schemas)
+    loader = MigrationLoader(connection)
+    tenant_apps = {label.rsplit(".", 1)[-1] for label in settings.TENANT_APPS}
+    tenant_migrations = {key for key in loader.graph.nodes if key[0] in tenant_apps}
+
+    # then
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app, name FROM tenant_template.django_migrations")
+        applied = set(cursor.fetchall())
+    assert tenant_migrations <= applied
+
+
+def test_migrate_schemas_creates_a_missing_template():
+    # given
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SCHEMA tenant_template RENAME TO tenant_template_saved")
+    try:
+        # when
+        call_command("migrate_schemas", verbosity=0)
+
+        # then
+        assert schema_exists("tenant_template")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM tenant_template.django_migrations")
+            assert cursor.fetchone()[0] > 0
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA IF EXISTS tenant_template CASCADE")
+            cursor.execute("ALTER SCHEMA tenant_template_saved RENAME TO tenant_template")
