@@ -1,0 +1,101 @@
+"""The public shape of marketplace objects, as plain dicts.
+
+One rendering serves the REST API (its output serializers delegate here and only describe the
+shape for OpenAPI), the event outbox (``event.data.object``), webhooks and the WebSocket stream,
+so an object looks the same wherever a client meets it. Related objects render as their id;
+``expand`` in the API swaps the id for the rendered object.
+"""
+
+from datetime import UTC, datetime
+
+from django.db import connection
+
+from marketplace.models import Application, Challenge, Message, Review
+
+
+def livemode() -> bool:
+    """Whether the current schema holds live data (``False`` in a sandbox schema)."""
+    return not getattr(getattr(connection, "tenant", None), "is_sandbox", False)
+
+
+def _utc(value: datetime | None) -> str | None:
+    """RFC 3339 in UTC with a ``Z`` suffix, e.g. ``2026-11-25T16:20:00.123456Z``."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def challenge_render(challenge: Challenge, *, live: bool | None = None) -> dict:
+    reward = None
+    if challenge.reward_amount is not None:
+        reward = {"amount": challenge.reward_amount, "currency": challenge.reward_currency}
+    return {
+        "id": challenge.id,
+        "object": "challenge",
+        "livemode": livemode() if live is None else live,
+        "title": challenge.title,
+        "summary": challenge.summary,
+        "description": challenge.description,
+        "category": challenge.category,
+        "tags": list(challenge.tags),
+        "skills": list(challenge.skills),
+        "reward": reward,
+        "deadline": _utc(challenge.deadline),
+        "location": challenge.location or None,
+        "remote": challenge.is_remote,
+        "max_applications": challenge.max_applications,
+        "application_count": challenge.application_count,
+        "status": challenge.status,
+        "metadata": challenge.metadata,
+        "created_at": _utc(challenge.created_at),
+        "updated_at": _utc(challenge.updated_at),
+        "published_at": _utc(challenge.published_at),
+        "closed_at": _utc(challenge.closed_at),
+        "awarded_at": _utc(challenge.awarded_at),
+        "cancelled_at": _utc(challenge.cancelled_at),
+    }
+
+
+def application_render(application: Application, *, live: bool | None = None) -> dict:
+    return {
+        "id": application.id,
+        "object": "application",
+        "livemode": livemode() if live is None else live,
+        "challenge": application.challenge_id,
+        "applicant": {
+            "name": application.applicant_name,
+            "email": application.applicant_email,
+            "external_id": application.applicant_external_id or None,
+        },
+        "pitch": application.pitch,
+        "links": list(application.links),
+        "score": application.score,
+        "status": application.status,
+        "metadata": application.metadata,
+        "created_at": _utc(application.created_at),
+        "updated_at": _utc(application.updated_at),
+    }
+
+
+def message_render(message: Message, *, live: bool | None = None) -> dict:
+    return {
+        "id": message.id,
+        "object": "message",
+        "livemode": livemode() if live is None else live,
+        "application": message.application_id,
+        "author": message.author,
+        "body": message.body,
+        "created_at": _utc(message.created_at),
+    }
+
+
+def review_render(review: Review, *, live: bool | None = None) -> dict:
+    return {
+        "id": review.id,
+        "object": "review",
+        "livemode": livemode() if live is None else live,
+        "application": review.application_id,
+        "rating": review.rating,
+        "comment": review.comment,
+        "created_at": _utc(review.created_at),
+    }
