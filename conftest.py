@@ -131,6 +131,86 @@ def other_tenant_client(other_tenant):
     return Client(HTTP_HOST=host_of(other_tenant))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_gateway_cache():
+    from api.gateway import key_cache_clear
+
+    key_cache_clear()
+    yield
+    key_cache_clear()
+
+
+@pytest.fixture(scope="session")
+def _session_api_keys(_session_tenants, django_db_blocker):
+    """Raw keys of the session tenants, committed once per session (only hashes are stored, so
+    each session deletes the previous session's fixture keys and issues new ones)."""
+    from api.models import ApiKey
+    from api.services import api_key_create
+
+    alpha, beta = _session_tenants
+    with django_db_blocker.unblock():
+        ApiKey.objects.filter(name__startswith="pytest ").delete()
+        return {
+            "live": api_key_create(tenant=alpha, name="pytest live", mode="live").secret,
+            "test": api_key_create(tenant=alpha, name="pytest test", mode="test").secret,
+            "other_live": api_key_create(tenant=beta, name="pytest other", mode="live").secret,
+        }
+
+
+@pytest.fixture
+def live_key(_session_api_keys, db):
+    """A raw live key (scope ``all``) of ``tenant`` (alpha)."""
+    return _session_api_keys["live"]
+
+
+@pytest.fixture
+def test_key(_session_api_keys, db):
+    """A raw test (sandbox) key (scope ``all``) of ``tenant`` (alpha)."""
+    return _session_api_keys["test"]
+
+
+@pytest.fixture
+def other_live_key(_session_api_keys, db):
+    """A raw live key of ``other_tenant`` (beta): the outsider's."""
+    return _session_api_keys["other_live"]
+
+
+@pytest.fixture
+def api_client_factory(_session_tenants, db):
+    """``api_client_factory(key, host=None)``: a Django test Client sending ``Authorization:
+    Bearer <key>`` to ``host`` (default: the tenant's host; ``settings.BASE_DOMAIN`` prefixed
+    with ``api.`` for the shared API host). The session tenants' rate-limit buckets are refilled
+    first, so tests do not inherit each other's traffic."""
+    from api.gateway import rate_limit_reset
+
+    for session_tenant in _session_tenants:
+        rate_limit_reset(organisation_id=session_tenant.pk)
+
+    def make(key: str | None, host: str | None = None) -> Client:
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+        return Client(HTTP_HOST=host or host_of(_session_tenants[0]), **headers)
+
+    return make
+
+
+@pytest.fixture
+def api_client(api_client_factory, live_key):
+    """A Django test Client on the tenant's (alpha's) host with its live key."""
+    return api_client_factory(live_key)
+
+
+@pytest.fixture
+def sandbox_api_client(api_client_factory, test_key):
+    """A Django test Client on the tenant's host with its test (sandbox) key."""
+    return api_client_factory(test_key)
+
+
+@pytest.fixture
+def other_api_client(api_client_factory, other_live_key, other_tenant):
+    """The outsider: beta's live key on beta's host."""
+    return api_client_factory(other_live_key, host=host_of(other_tenant))
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(_session_tenants, tmp_path_factory):
     """A real Celery worker (separate process) on the test database and Redis."""

@@ -80,6 +80,8 @@ SHARED_APPS = [
 TENANT_APPS = [
     "events",
     "marketplace",
+    "webhooks",
+    "requestlog",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -166,6 +168,26 @@ CELERY_TIMEZONE = "UTC"
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
 WORKER_HEARTBEAT_INTERVAL = env.int("WORKER_HEARTBEAT_INTERVAL", default=10)
 
+# --- Webhooks and the event stream (webhooks/, api/ws.py; README "Webhooks")
+# Comma-separated host[:port] allowed to resolve to private addresses (local development, tests).
+WEBHOOK_ALLOWED_PRIVATE_HOSTS = env.list("WEBHOOK_ALLOWED_PRIVATE_HOSTS", default=[])
+# Plain-http endpoint URLs: refused in production, allowed elsewhere unless set.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=not IS_PRODUCTION)
+# A worker holds a delivery this long while attempting it (longer than the 15 s request timeout).
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
+# The sweeper re-enqueues a due delivery whose task was enqueued longer ago than this.
+WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
+WEBHOOK_SWEEP_INTERVAL = env.float("WEBHOOK_SWEEP_INTERVAL", default=10.0)
+# Server heartbeats on /v1/ws, in seconds.
+WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=25.0)
+# https://channels.readthedocs.io/en/stable/topics/channel_layers.html
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": "oc:channels"},
+    },
+}
+
 # --- Auth
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -194,7 +216,31 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    # Every error under /v1 is RFC 9457 problem+json (api/exceptions.py).
+    "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
 }
+
+# --- API gateway: keys, limits, metering (api/gateway.py; README "API gateway")
+# HMAC pepper of stored API key hashes. Changing it invalidates every key: set it explicitly in
+# production (it defaults to a value derived from SECRET_KEY).
+API_KEY_PEPPER = env("API_KEY_PEPPER", default="") or f"api-key-pepper:{SECRET_KEY}"
+if IS_PRODUCTION and "API_KEY_PEPPER" not in os.environ:
+    raise RuntimeError("API_KEY_PEPPER must be set in production")
+# A verified key is trusted from the process's memory for this long: revocations, expiry, plan
+# changes and suspensions reach every process within this many seconds.
+API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=5.0)
+# Usage records wait in the process at most this long before going to Redis (usually they ride
+# along with the next request's rate-limit call), and the beat flush runs this often.
+USAGE_PUSH_INTERVAL = env.float("USAGE_PUSH_INTERVAL", default=0.5)
+USAGE_FLUSH_INTERVAL = env.float("USAGE_FLUSH_INTERVAL", default=5.0)
+# Records a process keeps while Redis is unreachable; beyond that the oldest are dropped (logged).
+USAGE_BUFFER_MAX_RECORDS = env.int("USAGE_BUFFER_MAX_RECORDS", default=100_000)
+# After a Redis error the gateway uses its per-process fallback limiter for this long before it
+# tries Redis again, so an outage does not cost every request a connection timeout.
+GATEWAY_REDIS_RETRY_SECONDS = env.float("GATEWAY_REDIS_RETRY_SECONDS", default=1.0)
+# https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
+# Larger API bodies are refused with 413 payload_too_large.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 
 # --- Production hardening
 if IS_PRODUCTION:

@@ -1,6 +1,6 @@
 """URLs of the shared API host (``api.BASE_DOMAIN``), where the key alone selects the tenant."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from openchance.health import healthz
 from openchance.views import not_found
@@ -10,5 +10,6 @@ handler500 = "openchance.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("v1/", include("api.urls")),
     re_path(r"^", not_found),
 ]

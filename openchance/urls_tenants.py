@@ -10,7 +10,9 @@ handler500 = "openchance.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    # Unknown API routes answer problem+json even when DEBUG shows HTML 404 pages elsewhere.
-    re_path(r"^v1/", not_found),
+    # The API (api/urls.py ends in a problem+json catch-all, so unknown /v1 routes answer
+    # problem+json even when DEBUG shows HTML 404 pages elsewhere).
+    path("v1/", include("api.urls")),
+    re_path(r"^v1$", not_found),
     path("", include("portal.urls")),
 ]

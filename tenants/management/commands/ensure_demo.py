@@ -11,9 +11,10 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from api.models import ApiKey
+from api.services import api_key_create, tenant_provision_with_keys
 from tenants.models import User
 from tenants.selectors import tenant_get_live
-from tenants.services import tenant_provision
 
 DEMO_SLUG = "demo"
 DEMO_OWNER_EMAIL = "owner@demo.example.com"
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         state = json.loads(state_file.read_text()) if state_file.exists() else {}
 
         if tenant_get_live(slug=DEMO_SLUG) is None:
-            provisioned = tenant_provision(
+            provisioned = tenant_provision_with_keys(
                 slug=DEMO_SLUG,
                 name="Demo Org",
                 plan_code="pro",
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         state["owner_password"] = self._ensure_password(
             DEMO_OWNER_EMAIL, state.get("owner_password")
         )
+        state["test_key"] = self._ensure_test_key(state.get("test_key"))
 
         operator = User.objects.filter(email=OPERATOR_EMAIL).first()
         if operator is None:
@@ -69,6 +71,19 @@ class Command(BaseCommand):
         user.save(update_fields=["password"])
         return password
 
+    def _ensure_test_key(self, known: str | None) -> str:
+        """The demo's test key from the state file while it still works, else a new one."""
+        from api.gateway import InvalidApiKeyError, key_authenticate
+
+        if known:
+            try:
+                key_authenticate(known, host_tenant=None)
+                return known
+            except InvalidApiKeyError:
+                pass
+        demo = tenant_get_live(slug=DEMO_SLUG)
+        return api_key_create(tenant=demo, name="Demo test key", mode=ApiKey.Mode.TEST).secret
+
     def _print(self, state: dict, *, port: str) -> None:
         base = settings.BASE_DOMAIN
         lines = [
@@ -80,6 +95,11 @@ class Command(BaseCommand):
             f"      owner login               {DEMO_OWNER_EMAIL} / {state['owner_password']}",
             f"  Shared API host               http://api.{base}:{port}/",
             f"  Health                        http://{base}:{port}/healthz",
+            f"  Demo test (sandbox) API key   {state['test_key']}",
+            "",
+            "  Your first API call:",
+            f"    curl -H 'Host: {DEMO_SLUG}.{base}' "
+            f"-H 'Authorization: Bearer {state['test_key']}' http://127.0.0.1:{port}/v1/me",
             "",
         ]
         self.stdout.write("\n".join(lines))

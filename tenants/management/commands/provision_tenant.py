@@ -4,7 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.services import ProvisioningError, tenant_provision
+from api.services import tenant_provision_with_keys
+from tenants.services import ProvisioningError
 
 
 def provisioned_as_dict(provisioned) -> dict:
@@ -23,7 +24,7 @@ def provisioned_as_dict(provisioned) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Provision a tenant: live + sandbox schemas, domain, owner and membership."
+    help = "Provision a tenant: live + sandbox schemas, domain, owner, membership and API keys."
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
@@ -35,7 +36,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            provisioned = tenant_provision(
+            # Keys are issued in the same transaction: live_key / test_key, shown once.
+            provisioned = tenant_provision_with_keys(
                 slug=options["slug"],
                 name=options["name"],
                 plan_code=options["plan"],

@@ -1,0 +1,67 @@
+"""API keys (public schema): the index that maps a presented secret to a tenant and mode.
+
+An ``ApiKey`` is what people manage (name, mode, scopes, expiry, revocation); its secrets are
+``ApiKeySecret`` rows holding only an HMAC of the raw key (``api.keys``). A key normally has one
+secret; rolling it adds a new one and gives the old one an end of grace (``expires_at``), so two
+secrets work side by side until the grace period ends.
+"""
+
+from functools import partial
+
+from django.db import models
+from django.utils import timezone
+
+from openchance.ids import new_id
+
+
+class ApiKey(models.Model):
+    class Mode(models.TextChoices):
+        LIVE = "live", "Live"
+        TEST = "test", "Test (sandbox)"
+
+    id = models.CharField(primary_key=True, max_length=40, default=partial(new_id, "key"))
+    tenant = models.ForeignKey(
+        "tenants.Tenant",
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+        limit_choices_to={"mode": "live"},
+        help_text="The live tenant; test keys act on its sandbox twin.",
+    )
+    name = models.CharField(max_length=100)
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    scopes = models.JSONField(default=list, help_text='"all", or "<family>:read|write" entries.')
+    display_prefix = models.CharField(max_length=20)
+    last_four = models.CharField(max_length=4)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Written by the usage flush from metered calls, never by the request itself.
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenant", "mode"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.display_prefix}…{self.last_four})"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ApiKeySecret(models.Model):
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="secrets")
+    secret_hash = models.CharField(max_length=64, unique=True)
+    display_prefix = models.CharField(max_length=20)
+    last_four = models.CharField(max_length=4)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when the key was rolled away from this secret: the end of its grace period.
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.display_prefix}…{self.last_four}"

@@ -1,0 +1,13 @@
+"""/v1 on tenant hosts and on the shared API host: the gateway's endpoints, the resources
+(``api.v1.urls``), and a problem+json 404 for anything else."""
+
+from django.urls import include, path, re_path
+
+from api.views import MeView
+from openchance.views import not_found
+
+urlpatterns = [
+    path("me", MeView.as_view(), name="api-me"),
+    path("", include("api.v1.urls")),
+    re_path(r"^", not_found),
+]

@@ -1,0 +1,56 @@
+"""The gateway's own endpoints. Thin: everything they show comes from the gateway's context."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from api.bases import ApiView
+from api.serializers import MeSerializer
+
+
+class MeView(ApiView):
+    """``GET /v1/me``: who am I — tenant, key, plan, limits and usage in the current period."""
+
+    @extend_schema(responses=MeSerializer, summary="The calling key, its tenant, plan and usage")
+    def get(self, request):
+        context, limit = request.api_key, self.limit_result
+        calls = limit.period_calls
+        included = limit.included_calls
+        me = {
+            "object": "me",
+            "tenant": {
+                "slug": context.organisation.slug,
+                "name": context.organisation.name,
+                "livemode": context.livemode,
+            },
+            "key": {
+                "key_id": context.key_id,
+                "key_name": context.key_name,
+                "mode": context.mode,
+                "scopes": sorted(context.scopes),
+                "display": f"{context.display_prefix}…{context.last_four}",
+                "key_expires_at": context.key_expires_at,
+            },
+            "plan": {
+                "code": context.plan.code,
+                "name": context.plan.name,
+                "included_calls": included,
+                "is_hard_cap": context.plan.is_hard_cap,
+            },
+            "limits": {
+                "rate_per_second": limit.rate_per_second,
+                "burst": limit.limit,
+                "remaining": limit.remaining,
+                "reset_seconds": limit.reset_seconds,
+                "is_degraded": limit.is_degraded,
+            },
+            "usage": {
+                "period_start": limit.period_start,
+                "period_end": limit.period_end,
+                "billable_calls": calls,
+                "included_calls": included,
+                "overage_calls": (
+                    max(0, calls - included) if calls is not None and included is not None else None
+                ),
+            },
+        }
+        return Response(MeSerializer(me).data)
