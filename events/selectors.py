@@ -1,9 +1,37 @@
 """Reads of the event outbox (current tenant schema)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from events.models import Event
+from openchance.errors import NotFoundError
 
 
 def event_list() -> QuerySet[Event]:
     return Event.objects.all()
+
+
+def event_list_filtered(
+    *, types: list[str] | None = None, created_at: dict | None = None
+) -> QuerySet[Event]:
+    """Events of the given types (``challenge.*`` matches a family) created in a range such as
+    ``{"gte": datetime, "lt": datetime}``."""
+    queryset = Event.objects.all()
+    if types:
+        condition = Q()
+        for event_type in types:
+            if event_type.endswith(".*"):
+                condition |= Q(type__startswith=event_type[:-1])
+            else:
+                condition |= Q(type=event_type)
+        queryset = queryset.filter(condition)
+    for operator, value in (created_at or {}).items():
+        queryset = queryset.filter(**{f"created_at__{operator}": value})
+    return queryset
+
+
+def event_get(*, event_id: str) -> Event:
+    """The event or NotFoundError (missing and someone else's look the same)."""
+    event = Event.objects.filter(pk=event_id).first() if len(event_id) <= 40 else None
+    if event is None:
+        raise NotFoundError(f"No such event: {event_id[:60]!r}.", resource="event")
+    return event

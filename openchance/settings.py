@@ -220,6 +220,53 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
 }
 
+# --- OpenAPI (drf-spectacular; /v1/openapi.json, /docs/, /docs/redoc/ — api/v1/docs.py)
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OpenChance API",
+    "DESCRIPTION": (
+        "The OpenChance marketplace: challenges, applications, messages, reviews and events. "
+        "Authenticate with `Authorization: Bearer <key>`: `oc_test_…` keys act on the sandbox, "
+        "`oc_live_…` keys on live data. Errors are RFC 9457 `application/problem+json`. Lists "
+        "return `{data, has_more, next_cursor}`; pass `next_cursor` as `cursor` for the next "
+        "page. Changes: API-CHANGELOG.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/v1",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An API key: `oc_live_…` (live) or `oc_test_…` (sandbox).",
+            }
+        }
+    },
+    "SECURITY": [{"bearerAuth": []}],
+    "ENUM_NAME_OVERRIDES": {
+        "ChallengeStatusEnum": "marketplace.models.Challenge.Status",
+        "ApplicationStatusEnum": "marketplace.models.Application.Status",
+        "ChallengeCategoryEnum": "marketplace.models.Challenge.Category",
+        "MessageAuthorEnum": "marketplace.models.Message.Author",
+        # The constant `object` member of each resource.
+        **{
+            f"{name.title()}ObjectEnum": [name]
+            for name in ("challenge", "application", "message", "review", "event", "list", "batch")
+        },
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.v1.schema.postprocess",
+    ],
+    # Swagger UI and Redoc assets from drf-spectacular-sidecar: the docs work with no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": True},
+}
+
 # --- API gateway: keys, limits, metering (api/gateway.py; README "API gateway")
 # HMAC pepper of stored API key hashes. Changing it invalidates every key: set it explicitly in
 # production (it defaults to a value derived from SECRET_KEY).

@@ -2,6 +2,7 @@
 
 from django.urls import include, path, re_path
 
+from api.v1.docs import RedocView, SwaggerView
 from openchance.health import healthz
 from openchance.views import not_found
 
@@ -14,5 +15,8 @@ urlpatterns = [
     # problem+json even when DEBUG shows HTML 404 pages elsewhere).
     path("v1/", include("api.urls")),
     re_path(r"^v1$", not_found),
+    # API reference (Swagger UI, Redoc) from local assets; see api/v1/docs.py.
+    path("docs/", SwaggerView.as_view(), name="docs"),
+    path("docs/redoc/", RedocView.as_view(), name="docs-redoc"),
     path("", include("portal.urls")),
 ]
