@@ -17,6 +17,12 @@ app.conf.beat_schedule = {
         "schedule": 10.0,
         "options": {"expires": 10},
     },
+    # Re-enqueues due webhook deliveries (retries, lost messages, killed workers) in every schema.
+    "webhooks-sweep": {
+        "task": "webhooks.sweep",
+        "schedule": 10.0,
+        "options": {"expires": 10, "queue": "webhooks"},
+    },
 }
 
 

@@ -1,0 +1,255 @@
+"""The only way a webhook request leaves the platform: an SSRF-safe, bounded HTTP POST.
+
+Security invariant: a request goes only to an address that was checked. The URL's host is resolved
+once, every address it resolves to must be public (not loopback, private, link-local, metadata,
+CGNAT, multicast, reserved, nor such an address wrapped in IPv6: IPv4-mapped, NAT64, 6to4,
+Teredo), and the connection is made to that very address — with the original name in ``Host`` and
+TLS SNI/certificate checks — so a DNS answer that changes between the check and the connection
+(DNS rebinding) cannot redirect it. Hosts named in ``WEBHOOK_ALLOWED_PRIVATE_HOSTS`` skip the
+public-address rule (local development, tests). Redirects are never followed.
+"""
+
+import email.utils
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import httpx
+from django.conf import settings
+
+CONNECT_TIMEOUT_SECONDS = 5.0
+TOTAL_TIMEOUT_SECONDS = 15.0
+MAX_RESPONSE_BYTES = 64 * 1024
+STORED_RESPONSE_BYTES = 4 * 1024
+
+# host, port → the addresses it resolves to (strings). Injectable so tests can play DNS.
+Resolver = Callable[[str, int], list[str]]
+
+# Ranges Python's ``is_global`` lets through or that we refuse explicitly anyway.
+_REFUSED_NETWORKS = [
+    ipaddress.ip_network(network)
+    for network in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
+        "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+        "::/128", "::1/128", "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10",
+        "ff00::/8",
+    )
+]  # fmt: skip
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+class UnsafeUrlError(Exception):
+    """The URL may not receive webhooks; ``str()`` says why in words a customer understands."""
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = []
+    for info in infos:
+        address = str(info[4][0]).split("%", 1)[0]  # drop an IPv6 zone id
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+def address_is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6:
+        embedded = None
+        if ip.ipv4_mapped is not None:
+            embedded = ip.ipv4_mapped
+        elif ip.sixtofour is not None:
+            embedded = ip.sixtofour
+        elif ip.teredo is not None:
+            embedded = ip.teredo[1]
+        elif ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        elif ip in _NAT64_LOCAL:
+            return False
+        if embedded is not None and not address_is_public(str(embedded)):
+            return False
+    if any(ip in network for network in _REFUSED_NETWORKS if network.version == ip.version):
+        return False
+    return ip.is_global and not ip.is_multicast
+
+
+def _allowed_private_hosts() -> set[tuple[str, int | None]]:
+    allowed = set()
+    for entry in settings.WEBHOOK_ALLOWED_PRIVATE_HOSTS:
+        parts = urlsplit(f"//{entry.strip()}")
+        if parts.hostname:
+            allowed.add((parts.hostname.lower(), parts.port))
+    return allowed
+
+
+@dataclass(frozen=True)
+class Target:
+    """A checked URL: where to connect (``address``) and what to call the host."""
+
+    scheme: str
+    hostname: str
+    port: int
+    path_and_query: str
+    address: str
+
+    @property
+    def host_header(self) -> str:
+        host = f"[{self.hostname}]" if ":" in self.hostname else self.hostname
+        default_port = 443 if self.scheme == "https" else 80
+        return host if self.port == default_port else f"{host}:{self.port}"
+
+    @property
+    def connect_url(self) -> str:
+        address = f"[{self.address}]" if ":" in self.address else self.address
+        return f"{self.scheme}://{address}:{self.port}{self.path_and_query}"
+
+
+def url_check(url: str, *, resolver: Resolver | None = None) -> Target:
+    """Resolve ``url``'s host once and return where to connect, or raise ``UnsafeUrlError``.
+
+    Used both when an endpoint is registered and right before every connection.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise UnsafeUrlError(f"The URL is malformed ({error}).") from None
+    allowed_schemes = {"https", "http"} if settings.WEBHOOK_ALLOW_HTTP else {"https"}
+    if parts.scheme not in allowed_schemes:
+        raise UnsafeUrlError(f"The URL must use {' or '.join(sorted(allowed_schemes))}.")
+    if not parts.hostname:
+        raise UnsafeUrlError("The URL has no host.")
+    if parts.username is not None or parts.password is not None:
+        raise UnsafeUrlError("The URL must not contain credentials.")
+    hostname = parts.hostname.lower().rstrip(".")
+    port = port or (443 if parts.scheme == "https" else 80)
+    try:
+        addresses = (resolver or system_resolver)(hostname, port)
+    except (OSError, UnicodeError):
+        addresses = []
+    if not addresses:
+        raise UnsafeUrlError(f"The host {hostname!r} does not resolve.")
+    allowed = _allowed_private_hosts()
+    if (hostname, None) not in allowed and (hostname, port) not in allowed:
+        for address in addresses:
+            if not address_is_public(address):
+                raise UnsafeUrlError(
+                    f"The host {hostname!r} resolves to a non-public address ({address}); "
+                    "webhooks are only sent to public internet addresses."
+                )
+    path = parts.path or "/"
+    return Target(
+        scheme=parts.scheme,
+        hostname=hostname,
+        port=port,
+        path_and_query=f"{path}?{parts.query}" if parts.query else path,
+        address=addresses[0],
+    )
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status_code: int | None
+    body: bytes  # at most STORED_RESPONSE_BYTES
+    error: str
+    latency_ms: int
+    retry_after_seconds: float | None
+
+    @property
+    def is_success(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+_client: httpx.Client | None = None
+_client_lock = threading.Lock()
+
+
+def _http_client() -> httpx.Client:
+    """One client per process (building TLS contexts is slow). No keep-alive: a pooled connection
+    is keyed by address only, and must never carry another host name's request."""
+    global _client
+    with _client_lock:
+        if _client is None:
+            _client = httpx.Client(
+                follow_redirects=False,
+                trust_env=False,  # no proxy from the environment: we connect where we checked
+                timeout=httpx.Timeout(TOTAL_TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS),
+                limits=httpx.Limits(max_connections=100, max_keepalive_connections=0),
+            )
+        return _client
+
+
+def retry_after_parse(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP-date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def webhook_post(
+    url: str, *, body: bytes, headers: dict[str, str], resolver: Resolver | None = None
+) -> SendResult:
+    """POST ``body`` to ``url``: 15 s in all (5 s to connect), at most 64 KiB of the response
+    read, redirects are failures. Never raises for network trouble: the result says what
+    happened."""
+    started = time.monotonic()
+
+    def result(status_code=None, response_body=b"", error="", retry_after=None) -> SendResult:
+        return SendResult(
+            status_code=status_code,
+            body=response_body[:STORED_RESPONSE_BYTES],
+            error=error[:500],
+            latency_ms=int((time.monotonic() - started) * 1000),
+            retry_after_seconds=retry_after,
+        )
+
+    try:
+        target = url_check(url, resolver=resolver)
+    except UnsafeUrlError as error:
+        return result(error=f"refused: {error}")
+    request_headers = {**headers, "Host": target.host_header}
+    extensions = {"sni_hostname": target.hostname} if target.scheme == "https" else {}
+    deadline = started + TOTAL_TIMEOUT_SECONDS
+    try:
+        with _http_client().stream(
+            "POST", target.connect_url, content=body, headers=request_headers, extensions=extensions
+        ) as response:
+            received = bytearray()
+            for chunk in response.iter_raw():
+                received += chunk
+                if len(received) >= MAX_RESPONSE_BYTES:
+                    break
+                if time.monotonic() > deadline:
+                    return result(response.status_code, bytes(received), "timeout reading body")
+            status_code = response.status_code
+            retry_after = None
+            if status_code in (429, 503):
+                retry_after = retry_after_parse(response.headers.get("Retry-After"))
+            error = ""
+            if 300 <= status_code < 400:
+                error = f"redirect to {response.headers.get('Location', '?')!r} not followed"
+            elif not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+            return result(status_code, bytes(received), error, retry_after)
+    except httpx.ConnectTimeout:
+        return result(error="connect timeout")
+    except httpx.TimeoutException:
+        return result(error="timeout")
+    except httpx.HTTPError as error:
+        return result(error=f"{type(error).__name__}: {error}")
