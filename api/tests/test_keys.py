@@ -1,0 +1,187 @@
+"""API keys: format, storage (hash only), create / revoke / roll, provisioning with keys."""
+
+import json
+import re
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from api.gateway import InvalidApiKeyError, key_authenticate, key_cache_clear
+from api.keys import api_key_generate, api_key_hash, api_key_parse
+from api.models import ApiKey, ApiKeySecret
+from api.services import api_key_create, api_key_revoke, api_key_roll
+from openchance.errors import BusinessRuleError
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("mode", ["live", "test"])
+def test_key_format_is_prefix_random_body_and_checksum(mode):
+    raw = api_key_generate(mode=mode).raw
+
+    assert re.fullmatch(rf"oc_{mode}_[0-9A-Za-z]{{32}}[0-9A-Za-z]{{6}}", raw)
+    assert api_key_parse(raw).mode == mode
+    assert api_key_generate(mode=mode).raw != raw
+
+
+def test_a_single_changed_character_fails_the_checksum_offline():
+    raw = api_key_generate(mode="live").raw
+    position = 20
+    changed = raw[:position] + ("a" if raw[position] != "a" else "b") + raw[position + 1 :]
+
+    assert api_key_parse(changed) is None
+    assert api_key_parse(raw[:-1]) is None
+    assert api_key_parse(raw + "x") is None
+    assert api_key_parse(raw.replace("oc_live_", "oc_prod_")) is None
+
+
+def test_create_returns_the_secret_once_and_stores_only_its_hmac(tenant):
+    # when
+    issued = api_key_create(tenant=tenant, name="CI", mode="live", scopes=["challenges:read"])
+
+    # then
+    secret = ApiKeySecret.objects.get(api_key=issued.api_key)
+    assert secret.secret_hash == api_key_hash(issued.secret)
+    assert secret.secret_hash != issued.secret
+    stored = json.dumps(list(ApiKey.objects.filter(pk=issued.api_key.pk).values()), default=str)
+    stored += json.dumps(list(ApiKeySecret.objects.filter(pk=secret.pk).values()), default=str)
+    assert issued.secret not in stored
+    assert issued.secret[8:40] not in stored  # not even the random body
+    assert issued.api_key.display_prefix == issued.secret[:12]
+    assert issued.api_key.last_four == issued.secret[-4:]
+    assert issued.api_key.scopes == ["challenges:read"]
+    assert not hasattr(ApiKey.objects.get(pk=issued.api_key.pk), "secret")
+
+
+def test_keys_of_a_sandbox_row_belong_to_the_live_tenant(sandbox, tenant):
+    issued = api_key_create(tenant=sandbox, name="sandbox", mode="test")
+
+    assert issued.api_key.tenant == tenant
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"mode": "prod"}, "invalid_mode"),
+        ({"scopes": ["challenges:delete"]}, "invalid_scope"),
+        ({"expires_at": timezone.now() - timedelta(seconds=1)}, "invalid_expiry"),
+    ],
+)
+def test_create_refuses_bad_input_and_creates_nothing(tenant, kwargs, code):
+    before = ApiKey.objects.count()
+
+    with pytest.raises(BusinessRuleError) as error:
+        api_key_create(tenant=tenant, name="bad", **kwargs)
+
+    assert error.value.code == code
+    assert ApiKey.objects.count() == before
+
+
+def test_revoked_key_stops_working_at_once_in_this_process(tenant):
+    # given
+    issued = api_key_create(tenant=tenant, name="to revoke")
+    key_authenticate(issued.secret, host_tenant=tenant)  # warm the process cache
+
+    # when
+    api_key_revoke(api_key=issued.api_key)
+
+    # then
+    with pytest.raises(InvalidApiKeyError, match="revoked"):
+        key_authenticate(issued.secret, host_tenant=tenant)
+
+
+def test_expired_key_is_refused(tenant):
+    issued = api_key_create(
+        tenant=tenant, name="short", expires_at=timezone.now() + timedelta(hours=1)
+    )
+    ApiKey.objects.filter(pk=issued.api_key.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+    with pytest.raises(InvalidApiKeyError, match="expired"):
+        key_authenticate(issued.secret, host_tenant=None)
+
+
+def test_roll_issues_a_new_secret_and_the_old_one_works_for_the_grace_period(tenant):
+    # given
+    first = api_key_create(tenant=tenant, name="rolling")
+
+    # when
+    second = api_key_roll(api_key=first.api_key, grace_period=timedelta(hours=2))
+
+    # then
+    assert second.secret != first.secret
+    assert second.api_key.pk == first.api_key.pk
+    assert key_authenticate(first.secret, host_tenant=tenant).key_id == first.api_key.pk
+    assert key_authenticate(second.secret, host_tenant=tenant).key_id == first.api_key.pk
+    old = ApiKeySecret.objects.get(secret_hash=api_key_hash(first.secret))
+    assert timedelta(hours=1, minutes=59) < old.expires_at - timezone.now() <= timedelta(hours=2)
+
+    # and when the grace period is over
+    ApiKeySecret.objects.filter(pk=old.pk).update(expires_at=timezone.now())
+    key_cache_clear()  # as every process does within API_KEY_CACHE_SECONDS
+    with pytest.raises(InvalidApiKeyError, match="grace period"):
+        key_authenticate(first.secret, host_tenant=tenant)
+    assert key_authenticate(second.secret, host_tenant=tenant)
+
+
+def test_roll_with_zero_grace_ends_the_old_secret_now(tenant):
+    first = api_key_create(tenant=tenant, name="rolling")
+
+    second = api_key_roll(api_key=first.api_key, grace_period=timedelta(0))
+
+    with pytest.raises(InvalidApiKeyError):
+        key_authenticate(first.secret, host_tenant=tenant)
+    assert key_authenticate(second.secret, host_tenant=tenant)
+
+
+@pytest.mark.parametrize("grace", [timedelta(days=7, seconds=1), timedelta(seconds=-1)])
+def test_roll_grace_period_is_between_0_hours_and_7_days(tenant, grace):
+    first = api_key_create(tenant=tenant, name="rolling")
+
+    with pytest.raises(BusinessRuleError):
+        api_key_roll(api_key=first.api_key, grace_period=grace)
+
+    assert first.api_key.secrets.count() == 1
+
+
+def test_provision_tenant_json_prints_a_working_live_and_test_key(django_assert_num_queries):
+    # when
+    out = StringIO()
+    call_command(
+        "provision_tenant", "gamma", "--name", "Gamma", "--plan", "free",
+        "--owner-email", "owner@gamma.test", "--json", stdout=out,
+    )  # fmt: skip
+
+    # then
+    result = json.loads(out.getvalue())
+    live = key_authenticate(result["live_key"], host_tenant=None)
+    test = key_authenticate(result["test_key"], host_tenant=None)
+    assert (live.tenant.schema_name, live.mode) == (result["schema"], "live")
+    assert (test.tenant.schema_name, test.mode) == (result["sandbox_schema"], "test")
+    assert result["live_key"].startswith("oc_live_") and result["test_key"].startswith("oc_test_")
+
+
+def test_ensure_demo_prints_the_test_key_and_a_curl_of_v1_me(settings, tmp_path):
+    # given
+    settings.LOCAL_DIR = tmp_path
+
+    # when
+    out = StringIO()
+    call_command("ensure_demo", "--port", "8000", stdout=out)
+    again = StringIO()
+    call_command("ensure_demo", "--port", "8000", stdout=again)
+
+    # then
+    state = json.loads((tmp_path / "demo.json").read_text())
+    key = state["test_key"]
+    assert key_authenticate(key, host_tenant=None).mode == "test"
+    curl = (
+        f"curl -H 'Host: demo.localhost' -H 'Authorization: Bearer {key}' "
+        "http://127.0.0.1:8000/v1/me"
+    )
+    assert curl in out.getvalue()
+    assert curl in again.getvalue()  # the same key on later runs, from the state file

@@ -1,0 +1,11 @@
+"""Billing tasks: thin wrappers that call services."""
+
+from celery import shared_task
+
+from billing.services import usage_flush
+
+
+@shared_task(name="billing.usage_flush", ignore_result=True)
+def usage_flush_task() -> None:
+    """Beat-scheduled every ``USAGE_FLUSH_INTERVAL`` seconds (billing queue)."""
+    usage_flush()
