@@ -3,6 +3,7 @@
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from events.models import Event
@@ -32,7 +33,7 @@ def _fan_out_enqueue(*, event_id: str, schema: str) -> None:
 
     try:
         webhook_event_fan_out_task.apply_async(
-            (event_id,), queue="webhooks", headers={"_schema_name": schema}
+            (event_id,), queue=settings.WEBHOOK_QUEUE, headers={"_schema_name": schema}
         )
     except Exception:
         logger.exception("could not enqueue the fan-out of event %s (the sweeper will)", event_id)

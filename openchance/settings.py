@@ -178,6 +178,9 @@ WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
 # The sweeper re-enqueues a due delivery whose task was enqueued longer ago than this.
 WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
 WEBHOOK_SWEEP_INTERVAL = env.float("WEBHOOK_SWEEP_INTERVAL", default=10.0)
+# The Celery queue of fan-out and delivery tasks (its own worker pool: a flood of deliveries never
+# delays billing).
+WEBHOOK_QUEUE = env("WEBHOOK_QUEUE", default="webhooks")
 # Server heartbeats on /v1/ws, in seconds.
 WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=25.0)
 # https://channels.readthedocs.io/en/stable/topics/channel_layers.html

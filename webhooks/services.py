@@ -53,7 +53,6 @@ COUNTDOWN_MAX_SECONDS = 60
 FAN_OUT_GRACE = timedelta(seconds=30)
 FAN_OUT_HORIZON = timedelta(days=3)
 SWEEP_BATCH = 1000
-WEBHOOKS_QUEUE = "webhooks"  # its own worker pool: a flood of deliveries never delays billing
 USER_AGENT = "OpenChance-Webhooks/1 (+https://docs.openchance.dev/webhooks)"
 
 _jitter = random.Random()  # noqa: S311 - spreading retries, not security
@@ -358,7 +357,7 @@ def _enqueue_on_commit(delivery_ids: list[str], *, countdown: float | None = Non
             webhook_delivery_attempt_task.apply_async(
                 (delivery_id,),
                 countdown=countdown,
-                queue=WEBHOOKS_QUEUE,
+                queue=settings.WEBHOOK_QUEUE,
                 headers={"_schema_name": schema_name},
             )
 
