@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, QuerySet
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.functions import Cast
 
 from marketplace.models import SEARCH_CONFIG, Application, Challenge, Message, Review
 from openchance.errors import NotFoundError
@@ -94,8 +95,9 @@ def challenge_list(
     queryset = _range(queryset, "created_at", created_at)
     if search:
         query = SearchQuery(search, search_type="websearch", config=SEARCH_CONFIG)
+        # ts_rank is a float4; as float8 its exact value survives a round trip through a cursor.
         queryset = queryset.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
+            rank=Cast(SearchRank(F("search_vector"), query), FloatField())
         )
     return queryset
 

@@ -24,12 +24,21 @@ METADATA_VALUE_MAX_LENGTH = 500
 LABEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 +#.\-_]{0,49}$"
 
 
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers and booleans instead of quietly turning them into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class MetadataField(serializers.DictField):
     """Up to 50 string key/value pairs for the client's own use (keys ≤ 40, values ≤ 500
     characters). In updates, a ``null`` or empty value removes the key."""
 
     def __init__(self, *, allow_null_values: bool = False, **kwargs):
-        child = serializers.CharField(
+        child = StrictCharField(
             max_length=METADATA_VALUE_MAX_LENGTH,
             allow_blank=allow_null_values,
             allow_null=allow_null_values,

@@ -1,0 +1,65 @@
+"""Test support for /v1: a JSON client wrapper and the problem+json assertion."""
+
+import json
+
+
+class Api:
+    """A thin JSON wrapper around a Django test Client carrying an API key."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, path, **params):
+        return self.client.get(path, params or None)
+
+    def post(self, path, body=None, **headers):
+        data = json.dumps(body) if body is not None else ""
+        return self.client.post(path, data, content_type="application/json", headers=headers)
+
+    def patch(self, path, body, **headers):
+        return self.client.patch(
+            path, json.dumps(body), content_type="application/json", headers=headers
+        )
+
+    def delete(self, path):
+        return self.client.delete(path)
+
+    # Objects, created the way a client would.
+
+    def challenge(self, **fields):
+        response = self.post("/v1/challenges", {"title": "A challenge", **fields})
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    def open_challenge(self, **fields):
+        challenge = self.challenge(**fields)
+        response = self.post(f"/v1/challenges/{challenge['id']}/publish")
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    def application(self, challenge_id, email="ada@example.com", **fields):
+        response = self.post(
+            f"/v1/challenges/{challenge_id}/applications",
+            {"applicant": {"name": "Ada", "email": email}, "pitch": "Me.", **fields},
+        )
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    def accepted_application(self, challenge_id, email="ada@example.com"):
+        application = self.application(challenge_id, email)
+        for action in ("shortlist", "accept"):
+            response = self.post(f"/v1/applications/{application['id']}/{action}")
+            assert response.status_code == 200, response.content
+        return response.json()
+
+
+def problem(response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/problem+json"), response["Content-Type"]
+    body = response.json()
+    for member in ("type", "title", "status", "detail", "code", "request_id"):
+        assert member in body, body
+    assert body["status"] == status
+    if code is not None:
+        assert body["code"] == code, body
+    return body
