@@ -1,5 +1,7 @@
 """Reads of the event outbox (current tenant schema)."""
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from events.models import Event
@@ -31,7 +33,8 @@ def event_list_filtered(
 
 def event_get(*, event_id: str) -> Event:
     """The event or NotFoundError (missing and someone else's look the same)."""
-    event = Event.objects.filter(pk=event_id).first() if len(event_id) <= 40 else None
+    plausible = re.fullmatch(r"evt_[0-9A-Za-z]{1,36}", event_id) is not None
+    event = Event.objects.filter(pk=event_id).first() if plausible else None
     if event is None:
         raise NotFoundError(f"No such event: {event_id[:60]!r}.", resource="event")
     return event

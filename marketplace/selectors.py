@@ -6,6 +6,7 @@ are the same answer by construction. ``*_list`` functions return filtered, uneva
 (ordering and pagination are the caller's, see ``api.v1.pagination``).
 """
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -21,9 +22,17 @@ def challenge_count() -> int:
     return Challenge.objects.count()
 
 
+# Every id the platform issues looks like this; anything else cannot exist, and is answered
+# without a query (an id with a NUL character would even make PostgreSQL raise).
+ID_PATTERN = re.compile(r"^[a-z]{2,4}_[0-9A-Za-z]{1,34}$")
+
+
+def is_plausible_id(object_id) -> bool:
+    return isinstance(object_id, str) and ID_PATTERN.match(object_id) is not None
+
+
 def _get(queryset: QuerySet, object_id: str, noun: str):
-    # Ids longer than the column cannot exist; answering 404 spares PostgreSQL a cast error.
-    if not isinstance(object_id, str) or len(object_id) > 40:
+    if not is_plausible_id(object_id):
         raise NotFoundError(f"No such {noun}: {str(object_id)[:60]!r}.", resource=noun)
     try:
         return queryset.get(pk=object_id)
@@ -44,11 +53,7 @@ def challenge_get(*, challenge_id: str, for_update: bool = False) -> Challenge:
 
 
 def challenge_exists_or_404(*, challenge_id: str) -> None:
-    if not (
-        isinstance(challenge_id, str)
-        and len(challenge_id) <= 40
-        and Challenge.objects.filter(pk=challenge_id).exists()
-    ):
+    if not (is_plausible_id(challenge_id) and Challenge.objects.filter(pk=challenge_id).exists()):
         raise NotFoundError(f"No such challenge: {str(challenge_id)[:60]!r}.", resource="challenge")
 
 

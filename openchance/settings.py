@@ -253,10 +253,12 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "marketplace.models.Application.Status",
         "ChallengeCategoryEnum": "marketplace.models.Challenge.Category",
         "MessageAuthorEnum": "marketplace.models.Message.Author",
-        # The constant `object` member of each resource.
+        # The constant `object` member of each resource (one component per constant).
         **{
-            f"{name.title()}ObjectEnum": [name]
-            for name in ("challenge", "application", "message", "review", "event", "list", "batch")
+            f"{name.title().replace('_', '')}ObjectEnum": [name]
+            for name in (
+                "challenge application message review event list batch webhook_endpoint".split()
+            )
         },
     },
     "POSTPROCESSING_HOOKS": [

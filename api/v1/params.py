@@ -129,7 +129,11 @@ class ListParams(serializers.Serializer):
             )
         for name, field_class in self.RANGES.items():
             for operator in RANGE_OPERATORS:
-                kwargs = {"min_value": 0} if field_class is serializers.IntegerField else {}
+                kwargs = (
+                    {"min_value": 0, "max_value": 10**15}
+                    if field_class is serializers.IntegerField
+                    else {}
+                )
                 fields[f"{name}[{operator}]"] = field_class(
                     required=False,
                     help_text=f"Only objects whose `{name}` is {RANGE_OPERATORS[operator]} this.",

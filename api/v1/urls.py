@@ -1,7 +1,7 @@
 """Routes of the marketplace REST API, mounted at /v1/ by ``api.urls`` (tenant hosts and the
 shared API host). Ids in paths are the public prefixed ids."""
 
-from django.urls import path
+from django.urls import include, path
 
 from api.v1 import views
 from api.v1.batch import BatchView
@@ -46,4 +46,5 @@ urlpatterns = [
     path("reviews/<str:review_id>", views.ReviewDetailView.as_view(), name="v1-review"),
     path("events", views.EventListView.as_view(), name="v1-events"),
     path("events/<str:event_id>", views.EventDetailView.as_view(), name="v1-event"),
+    path("", include("api.v1.webhooks")),  # webhook endpoints, deliveries, attempts
 ]
