@@ -1,0 +1,69 @@
+"""Reads of webhooks in the current schema: endpoints, deliveries and attempts.
+
+The ``*_get`` functions are access-checked fetches: the current schema *is* the caller's tenant
+and mode, so an id from another tenant or the other mode is simply not found (404), the same as
+a missing one.
+"""
+
+from django.db.models import QuerySet
+
+from openchance.errors import NotFoundError
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+
+def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.all()
+
+
+def webhook_endpoint_get(*, endpoint_id: str) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
+    if endpoint is None:
+        raise NotFoundError(
+            f"No webhook endpoint {endpoint_id!r}.", code="webhook_endpoint_missing"
+        )
+    return endpoint
+
+
+def webhook_delivery_list(
+    *,
+    endpoint_id: str | None = None,
+    event_id: str | None = None,
+    statuses: list[str] | None = None,
+) -> QuerySet[WebhookDelivery]:
+    deliveries = WebhookDelivery.objects.select_related("event").defer("event__data")
+    if endpoint_id is not None:
+        deliveries = deliveries.filter(endpoint_id=endpoint_id)
+    if event_id is not None:
+        deliveries = deliveries.filter(event_id=event_id)
+    if statuses:
+        deliveries = deliveries.filter(status__in=statuses)
+    return deliveries
+
+
+def webhook_delivery_get(*, delivery_id: str) -> WebhookDelivery:
+    delivery = webhook_delivery_list().filter(pk=delivery_id).first()
+    if delivery is None:
+        raise NotFoundError(
+            f"No webhook delivery {delivery_id!r}.", code="webhook_delivery_missing"
+        )
+    return delivery
+
+
+def webhook_attempt_list(
+    *,
+    delivery_id: str | None = None,
+    endpoint_id: str | None = None,
+    event_id: str | None = None,
+) -> QuerySet[WebhookAttempt]:
+    attempts = WebhookAttempt.objects.select_related("delivery").only(
+        *[f.name for f in WebhookAttempt._meta.concrete_fields],
+        "delivery__endpoint_id",
+        "delivery__event_id",
+    )
+    if delivery_id is not None:
+        attempts = attempts.filter(delivery_id=delivery_id)
+    if endpoint_id is not None:
+        attempts = attempts.filter(delivery__endpoint_id=endpoint_id)
+    if event_id is not None:
+        attempts = attempts.filter(delivery__event_id=event_id)
+    return attempts
