@@ -28,6 +28,26 @@ BASE_DIR = Path(__file__).resolve().parent
 PERSONA_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test personas only
 
 
+def _require_test_database_for_committing_tests() -> None:
+    """pytest-django sets up the test database only when a collected test is db-marked; a run of
+    only committing tests (``_session_tenants`` + ``django_db_blocker.unblock()``) would otherwise
+    talk to the development database. Count those tests as needing it too."""
+    import pytest_django.fixtures as pytest_django_fixtures
+
+    original = pytest_django_fixtures._get_databases_for_setup
+
+    def databases_for_setup(items):
+        aliases, serialized = original(items)
+        if any("_session_tenants" in getattr(item, "fixturenames", ()) for item in items):
+            aliases = {*aliases, "default"}
+        return aliases, serialized
+
+    pytest_django_fixtures._get_databases_for_setup = databases_for_setup
+
+
+_require_test_database_for_committing_tests()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_host_cache():
     from django.db import connection
