@@ -23,6 +23,12 @@ app.conf.beat_schedule = {
         "schedule": 10.0,
         "options": {"expires": 10, "queue": "webhooks"},
     },
+    # Folds metered API calls from the Redis buffer into the usage ledger and request logs.
+    "billing-usage-flush": {
+        "task": "billing.usage_flush",
+        "schedule": float(os.environ.get("USAGE_FLUSH_INTERVAL", "5")),
+        "options": {"expires": 30, "queue": "billing"},
+    },
 }
 
 

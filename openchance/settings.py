@@ -282,9 +282,9 @@ if IS_PRODUCTION and "API_KEY_PEPPER" not in os.environ:
 # changes and suspensions reach every process within this many seconds.
 API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=5.0)
 # Usage records wait in the process at most this long before going to Redis (usually they ride
-# along with the next request's rate-limit call), and the beat flush runs this often.
+# along with the next request's rate-limit call). Beat's flush interval, USAGE_FLUSH_INTERVAL
+# (default 5 s), is read by openchance/celery.py.
 USAGE_PUSH_INTERVAL = env.float("USAGE_PUSH_INTERVAL", default=0.5)
-USAGE_FLUSH_INTERVAL = env.float("USAGE_FLUSH_INTERVAL", default=5.0)
 # Records a process keeps while Redis is unreachable; beyond that the oldest are dropped (logged).
 USAGE_BUFFER_MAX_RECORDS = env.int("USAGE_BUFFER_MAX_RECORDS", default=100_000)
 # After a Redis error the gateway uses its per-process fallback limiter for this long before it

@@ -151,3 +151,19 @@ def test_refused_calls_are_metered_but_not_billable(api_client_factory, tenant):
     assert _calls_of(issued.api_key.pk, is_billable=True) == 1
     assert _calls_of(issued.api_key.pk, status=429, is_billable=False) == 1
     assert usage_buffer_pending() == 0
+
+
+def test_beat_flushes_usage_every_few_seconds_on_the_billing_queue(api_client_factory, tenant):
+    from billing.tasks import usage_flush_task
+    from openchance.celery import app
+
+    entry = app.conf.beat_schedule["billing-usage-flush"]
+    assert entry["task"] == usage_flush_task.name == "billing.usage_flush"
+    assert entry["schedule"] <= 10 and entry["options"]["queue"] == "billing"
+    issued = api_key_create(tenant=tenant, name="metered")
+    api_client_factory(issued.secret).get("/v1/me")
+    usage_buffer_push()
+
+    usage_flush_task()
+
+    assert _calls_of(issued.api_key.pk) == 1
