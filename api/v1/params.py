@@ -166,6 +166,10 @@ def parse_list_params(params_class: type[ListParams], query: QueryDict) -> dict:
         elif key not in declared:
             unknown.append(key)
     errors = {key: ["Unknown query parameter."] for key in unknown[:20]}
+    for key, value in data.items():
+        # PostgreSQL text cannot hold NUL; no legitimate filter value contains one.
+        if "\x00" in value and key not in errors:
+            errors[key] = ["Null characters are not allowed."]
     if len(metadata) > MAX_METADATA_FILTERS:
         errors["metadata"] = [f"At most {MAX_METADATA_FILTERS} metadata filters."]
     if errors:
