@@ -183,6 +183,8 @@ WEBHOOK_SWEEP_INTERVAL = env.float("WEBHOOK_SWEEP_INTERVAL", default=10.0)
 WEBHOOK_QUEUE = env("WEBHOOK_QUEUE", default="webhooks")
 # Server heartbeats on /v1/ws, in seconds.
 WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=25.0)
+# A client that connects without an Authorization header must send its "auth" message within this.
+WS_AUTH_TIMEOUT_SECONDS = env.float("WS_AUTH_TIMEOUT_SECONDS", default=10.0)
 # https://channels.readthedocs.io/en/stable/topics/channel_layers.html
 CHANNEL_LAYERS = {
     "default": {

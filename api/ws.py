@@ -1,0 +1,270 @@
+"""The WebSocket event stream at ``/v1/ws``: the same event payloads as webhooks, in real time.
+
+Protocol (JSON text frames; see the README, "WebSocket event stream"):
+
+- Authenticate with ``Authorization: Bearer <key>`` on the handshake, or with a first message
+  ``{"type": "auth", "key": "<key>"}`` within ``WS_AUTH_TIMEOUT_SECONDS`` — never in the URL (a
+  URL carrying a key is refused: URLs end up in logs). The server answers
+  ``{"type": "welcome", "livemode": …, "heartbeat_interval": …}``.
+- ``{"type": "subscribe", "events": ["challenge.created", "application.*", "*"]}`` and
+  ``{"type": "unsubscribe", "events": [...]}`` → ``{"type": "subscribed", "events": [...]}``.
+- Events arrive as ``{"type": "event", "event": <the webhook body>}``; the server sends
+  ``{"type": "heartbeat", "time": <unix>}`` every ``WS_HEARTBEAT_SECONDS``; a client may send
+  ``{"type": "ping"}`` and gets ``{"type": "pong"}``.
+- Close codes: 4400 bad message, 4401 missing/invalid key or no auth in time, 4403 scope missing
+  or tenant suspended, 4404 unknown host, 4429 rate limited.
+
+Tenancy: ``TenantHostMiddleware`` resolves the Host header as the HTTP middleware does (a tenant's
+host, or the shared API host where the key alone decides). The gateway (``api.gateway``)
+authenticates the key, checks the ``events:read`` scope and the rate limit, and meters the
+connection as one call. The consumer joins the Channels group of the key's schema — live or
+sandbox — so it only ever sees that tenant's events of that mode (``webhooks.stream``).
+"""
+
+import asyncio
+import json
+import time
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.db import connection
+from django.urls import path
+
+from api.gateway import (
+    GatewayError,
+    InsufficientScopeError,
+    InvalidApiKeyError,
+    TenantSuspendedError,
+    key_authenticate,
+    rate_limit_check,
+    scope_check,
+    usage_record,
+)
+from tenants.selectors import host_normalize, tenant_for_host
+from webhooks.stream import stream_group
+
+CLOSE_BAD_MESSAGE = 4400
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_UNKNOWN_HOST = 4404
+CLOSE_RATE_LIMITED = 4429
+REQUIRED_SCOPE = "events:read"
+MAX_SUBSCRIPTIONS = 100
+MAX_MESSAGE_BYTES = 16 * 1024
+ROUTE = "/v1/ws"
+
+
+class TenantHostMiddleware:
+    """ASGI middleware: ``scope["host_kind"]`` and ``scope["host_tenant"]`` from the Host header
+    (django-tenants' middleware only covers HTTP)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        headers = dict(scope.get("headers") or [])
+        host = host_normalize(headers.get(b"host", b"").decode("latin-1"))
+        resolution = await _host_resolve(host) if host else None
+        scope = dict(scope)
+        scope["host_kind"] = resolution.kind if resolution else None
+        scope["host_tenant"] = resolution.tenant if resolution else None
+        return await self.app(scope, receive, send)
+
+
+@database_sync_to_async
+def _host_resolve(host: str):
+    connection.set_schema_to_public()
+    return tenant_for_host(host)
+
+
+@database_sync_to_async
+def _gateway_enter(raw_key: str, host_tenant):
+    """Authenticate, check scope and rate limit (public schema; Redis). Returns (context, limit)."""
+    connection.set_schema_to_public()
+    context = key_authenticate(raw_key, host_tenant=host_tenant)
+    scope_check(context, required=REQUIRED_SCOPE)
+    return context, rate_limit_check(context, cost=1)
+
+
+@database_sync_to_async
+def _meter(context, *, status: int, started: float, request_id: str) -> None:
+    usage_record(
+        context,
+        method="GET",
+        route=ROUTE,
+        status=status,
+        duration_ms=(time.perf_counter() - started) * 1000,
+        request_bytes=0,
+        response_bytes=0,
+        request_id=request_id,
+        path=ROUTE,
+        is_billable=status == 101,
+    )
+
+
+class BadMessageError(Exception):
+    pass
+
+
+class EventStreamConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.started = time.perf_counter()
+        self.request_id = f"ws_{id(self):x}{int(time.time() * 1000):x}"
+        self.context = None
+        self.group = None
+        self.subscriptions: set[str] = set()
+        self.tasks: list[asyncio.Task] = []
+        await self.accept()
+        if self.scope.get("host_kind") not in ("tenant", "api"):
+            return await self._refuse(CLOSE_UNKNOWN_HOST, "unknown_host", "No API at this host.")
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        if {"key", "api_key", "token", "access_token"} & set(query):
+            return await self._refuse(
+                CLOSE_BAD_MESSAGE,
+                "key_in_url",
+                "Never put an API key in a URL: send it in the Authorization header or in a "
+                "first 'auth' message (the key should now be considered leaked; roll it).",
+            )
+        header = dict(self.scope.get("headers") or []).get(b"authorization", b"")
+        scheme, _, token = header.decode("latin-1").partition(" ")
+        if header:
+            if scheme.lower() != "bearer" or not token.strip():
+                return await self._refuse(
+                    CLOSE_UNAUTHORIZED, "invalid_api_key", "Use 'Authorization: Bearer <key>'."
+                )
+            await self._authenticate(token.strip())
+        else:
+            self.tasks.append(asyncio.ensure_future(self._auth_deadline()))
+
+    async def disconnect(self, code):
+        for task in self.tasks:
+            task.cancel()
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            message = _parse(text_data, bytes_data)
+            if self.context is None:
+                if message.get("type") != "auth":
+                    return await self._refuse(
+                        CLOSE_UNAUTHORIZED, "unauthenticated", "Authenticate first."
+                    )
+                key = message.get("key")
+                if not isinstance(key, str) or not key:
+                    raise BadMessageError("'auth' needs a 'key' string.")
+                return await self._authenticate(key)
+            await self._handle(message)
+        except BadMessageError as error:
+            await self._refuse(CLOSE_BAD_MESSAGE, "bad_message", str(error))
+
+    async def _handle(self, message: dict) -> None:
+        kind = message.get("type")
+        if kind == "ping":
+            await self._send({"type": "pong"})
+        elif kind in ("subscribe", "unsubscribe"):
+            events = message.get("events")
+            if (
+                not isinstance(events, list)
+                or not events
+                or not all(isinstance(e, str) and 0 < len(e) <= 100 for e in events)
+            ):
+                raise BadMessageError(f"'{kind}' needs 'events': a non-empty list of event types.")
+            if kind == "subscribe":
+                self.subscriptions |= set(events)
+            else:
+                self.subscriptions -= set(events)
+            if len(self.subscriptions) > MAX_SUBSCRIPTIONS:
+                raise BadMessageError(f"At most {MAX_SUBSCRIPTIONS} subscriptions.")
+            await self._send({"type": "subscribed", "events": sorted(self.subscriptions)})
+        elif kind == "auth":
+            raise BadMessageError("Already authenticated.")
+        else:
+            raise BadMessageError(f"Unknown message type {kind!r}.")
+
+    async def _authenticate(self, raw_key: str) -> None:
+        for task in self.tasks:
+            task.cancel()
+        try:
+            context, limit = await _gateway_enter(raw_key, self.scope.get("host_tenant"))
+        except InvalidApiKeyError as error:
+            return await self._refuse(CLOSE_UNAUTHORIZED, error.code, error.detail)
+        except (InsufficientScopeError, TenantSuspendedError) as error:
+            return await self._refuse(CLOSE_FORBIDDEN, error.code, error.detail)
+        except GatewayError as error:
+            return await self._refuse(CLOSE_BAD_MESSAGE, error.code, error.detail)
+        if not limit.allowed:
+            await _meter(context, status=429, started=self.started, request_id=self.request_id)
+            return await self._refuse(
+                CLOSE_RATE_LIMITED,
+                limit.code or "rate_limited",
+                f"Rate limit of the {limit.plan_name} plan reached; retry in "
+                f"{limit.retry_after} s.",
+                retry_after=limit.retry_after,
+            )
+        self.context = context
+        await _meter(context, status=101, started=self.started, request_id=self.request_id)
+        self.group = stream_group(context.tenant.schema_name)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.tasks = [asyncio.ensure_future(self._heartbeats())]
+        await self._send(
+            {
+                "type": "welcome",
+                "livemode": context.livemode,
+                "tenant": context.organisation.slug,
+                "heartbeat_interval": settings.WS_HEARTBEAT_SECONDS,
+                "request_id": self.request_id,
+            }
+        )
+
+    async def event_message(self, message: dict) -> None:
+        """From the channel layer (``webhooks.stream``): pass on what the client subscribed to."""
+        payload = message["event"]
+        if _matches(payload.get("type", ""), self.subscriptions):
+            await self._send({"type": "event", "event": payload})
+
+    async def _heartbeats(self) -> None:
+        while True:
+            await asyncio.sleep(settings.WS_HEARTBEAT_SECONDS)
+            await self._send({"type": "heartbeat", "time": int(time.time())})
+
+    async def _auth_deadline(self) -> None:
+        await asyncio.sleep(settings.WS_AUTH_TIMEOUT_SECONDS)
+        if self.context is None:
+            await self._refuse(CLOSE_UNAUTHORIZED, "auth_timeout", "No 'auth' message in time.")
+
+    async def _send(self, message: dict) -> None:
+        await self.send(text_data=json.dumps(message, separators=(",", ":")))
+
+    async def _refuse(self, code: int, error_code: str, detail: str, **extra) -> None:
+        await self._send({"type": "error", "code": error_code, "detail": detail, **extra})
+        await self.close(code=code)
+
+
+def _parse(text_data, bytes_data) -> dict:
+    if text_data is None:
+        raise BadMessageError("Send JSON text frames.")
+    if len(text_data) > MAX_MESSAGE_BYTES:
+        raise BadMessageError("Message too large.")
+    try:
+        message = json.loads(text_data)
+    except ValueError:
+        raise BadMessageError("Messages must be JSON objects.") from None
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        raise BadMessageError("Messages must be JSON objects with a 'type'.")
+    return message
+
+
+def _matches(event_type: str, subscriptions: set[str]) -> bool:
+    if "*" in subscriptions or event_type in subscriptions:
+        return True
+    family = event_type.split(".", 1)[0]
+    return f"{family}.*" in subscriptions
+
+
+def websocket_application():
+    from channels.routing import URLRouter
+
+    return TenantHostMiddleware(URLRouter([path("v1/ws", EventStreamConsumer.as_asgi())]))
