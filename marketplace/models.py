@@ -8,6 +8,7 @@ Ids are prefixed, time-sortable strings (``openchance.ids``), so ``-id`` is "new
 cursor pagination can key on the primary key alone.
 """
 
+from datetime import UTC, datetime
 from functools import partial
 
 from django.contrib.postgres.fields import ArrayField
@@ -20,6 +21,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from openchance.ids import new_id
@@ -54,6 +56,16 @@ def _search_document():
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector("description", "category", weight="C", config=SEARCH_CONFIG)
     )
+
+
+# Sort keys of nullable columns for keyset pagination (api.v1.pagination), and the expression
+# indexes that serve them: a missing deadline or reward sorts as the largest value.
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+NO_REWARD = 2**63 - 1
+DEADLINE_SORT_KEY = Coalesce(F("deadline"), Value(NO_DEADLINE), output_field=models.DateTimeField())
+REWARD_SORT_KEY = Coalesce(
+    F("reward_amount"), Value(NO_REWARD), output_field=models.BigIntegerField()
+)
 
 
 class Challenge(models.Model):
@@ -111,8 +123,8 @@ class Challenge(models.Model):
             ),
             # Keyset pagination: (sort key, id) for every ordering in the API's allow-list.
             models.Index(fields=["status", "id"], name="challenge_status_id"),
-            models.Index(fields=["deadline", "id"], name="challenge_deadline_id"),
-            models.Index(fields=["reward_amount", "id"], name="challenge_reward_id"),
+            models.Index(DEADLINE_SORT_KEY, F("id"), name="challenge_deadline_id"),
+            models.Index(REWARD_SORT_KEY, F("id"), name="challenge_reward_id"),
             models.Index(fields=["updated_at", "id"], name="challenge_updated_id"),
         ]
         constraints = [

@@ -15,6 +15,7 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
@@ -27,40 +28,45 @@ MAX_OFFSET = 10_000
 
 @dataclass(frozen=True)
 class SortKey:
+    """One sort key. ``expression`` (annotated as ``field``) sorts a nullable column as a
+    non-null value — e.g. ``Coalesce(deadline, <far future>)`` — so that the keyset condition is
+    one row-value comparison and an expression index on exactly that serves it."""
+
     field: str
     descending: bool = False
-    nullable: bool = False
     kind: str = "str"  # how the cursor stores a value: str, int, float, datetime
+    expression: Any = None
 
 
 @dataclass(frozen=True)
 class Ordering:
-    """An allow-listed ordering: a public name and its sort keys; the last key must be unique."""
+    """An allow-listed ordering: a public name and its sort keys; the last key must be unique.
+
+    Keys sort with PostgreSQL's defaults (no NULLS FIRST/LAST), so a plain or backward scan of
+    the matching ``(key, id)`` index yields rows in order and ``LIMIT`` stops it early.
+    """
 
     name: str
     keys: tuple[SortKey, ...]
 
-    def order_by(self) -> list:
-        expressions = []
-        for key in self.keys:
-            expression = F(key.field)
-            expressions.append(
-                expression.desc(nulls_last=True)
-                if key.descending
-                else expression.asc(nulls_last=True)
-            )
-        return expressions
+    def prepare(self, queryset: QuerySet) -> QuerySet:
+        annotations = {key.field: key.expression for key in self.keys if key.expression is not None}
+        if annotations:
+            queryset = queryset.annotate(**annotations)
+        return queryset.order_by(
+            *(F(key.field).desc() if key.descending else F(key.field).asc() for key in self.keys)
+        )
 
 
 def ordering_by_id(name: str, *, descending: bool) -> Ordering:
     return Ordering(name, (SortKey("id", descending=descending),))
 
 
-def ordering_by(name: str, field: str, *, descending: bool, nullable=False, kind="str"):
+def ordering_by(name: str, field: str, *, descending: bool, kind: str = "str", expression=None):
     return Ordering(
         name,
         (
-            SortKey(field, descending=descending, nullable=nullable, kind=kind),
+            SortKey(field, descending=descending, kind=kind, expression=expression),
             SortKey("id", descending=descending),
         ),
     )
@@ -127,24 +133,10 @@ def cursor_decode(ordering: Ordering, cursor: str) -> list:
 
 
 def _after(ordering: Ordering, values: list) -> Q:
-    """Rows strictly after ``values`` in ``ordering`` (NULLs sort last in both directions)."""
-    first = ordering.keys[0]
-    tiebreak = ordering.keys[-1]
-    compare = TupleLessThan if first.descending else TupleGreaterThan
-    if len(ordering.keys) == 1:
-        return Q(compare(Tuple(F(first.field)), (values[0],)))
-    if first.nullable and values[0] is None:
-        # Within the trailing NULL group, order by the unique tiebreak alone.
-        tie_compare = TupleLessThan if tiebreak.descending else TupleGreaterThan
-        return Q(**{f"{first.field}__isnull": True}) & Q(
-            tie_compare(Tuple(F(tiebreak.field)), (values[-1],))
-        )
-    condition = Q(
-        compare(Tuple(*(F(key.field) for key in ordering.keys)), tuple(values)),
-    )
-    if first.nullable:
-        condition |= Q(**{f"{first.field}__isnull": True})
-    return condition
+    """Rows strictly after ``values`` in ``ordering``: ``(k1, …, id) > (v1, …, id0)`` (``<`` when
+    descending; every key of an ordering runs in the same direction)."""
+    compare = TupleLessThan if ordering.keys[0].descending else TupleGreaterThan
+    return Q(compare(Tuple(*(F(key.field) for key in ordering.keys)), tuple(values)))
 
 
 def paginate(
@@ -156,7 +148,7 @@ def paginate(
     offset: int | None = None,
 ) -> Page:
     """One page of ``queryset`` in ``ordering``: by cursor (default) or by offset."""
-    queryset = queryset.order_by(*ordering.order_by())
+    queryset = ordering.prepare(queryset)
     if offset is not None:
         total = queryset.count()
         items = list(queryset[offset : offset + limit])

@@ -6,7 +6,7 @@ Key authentication, scopes, limits, metering and the tenant schema come from ``a
 ``marketplace.selectors``. Every POST and PATCH honours ``Idempotency-Key``.
 """
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -23,7 +23,13 @@ from api.v1.params import (
 )
 from events import selectors as event_selectors
 from marketplace import selectors, services
-from marketplace.models import Application, Challenge, Message
+from marketplace.models import (
+    DEADLINE_SORT_KEY,
+    REWARD_SORT_KEY,
+    Application,
+    Challenge,
+    Message,
+)
 from marketplace.rendering import (
     application_render,
     challenge_render,
@@ -32,7 +38,9 @@ from marketplace.rendering import (
     review_render,
 )
 
-# --- Orderings (allow-lists; each has a matching (key, id) index, see marketplace.models)
+# --- Orderings (allow-lists; each has a matching (key, id) index, see marketplace.models).
+# Challenges without a deadline or a reward sort as if theirs were the largest possible, i.e.
+# last in ascending and first in descending order.
 
 _NEWEST = ordering_by_id("-created_at", descending=True)
 _OLDEST = ordering_by_id("created_at", descending=False)
@@ -41,12 +49,21 @@ CHALLENGE_ORDERINGS = {
     for ordering in (
         _NEWEST,
         _OLDEST,
-        ordering_by("deadline", "deadline", descending=False, nullable=True, kind="datetime"),
-        ordering_by("-deadline", "deadline", descending=True, nullable=True, kind="datetime"),
-        ordering_by("reward_amount", "reward_amount", descending=False, nullable=True, kind="int"),
-        ordering_by("-reward_amount", "reward_amount", descending=True, nullable=True, kind="int"),
-        ordering_by("updated_at", "updated_at", descending=False, kind="datetime"),
-        ordering_by("-updated_at", "updated_at", descending=True, kind="datetime"),
+        *(
+            ordering_by(
+                f"{'-' if descending else ''}{name}",
+                f"{name}_key",
+                descending=descending,
+                kind=kind,
+                expression=expression,
+            )
+            for name, kind, expression in (
+                ("deadline", "datetime", DEADLINE_SORT_KEY),
+                ("reward_amount", "int", REWARD_SORT_KEY),
+                ("updated_at", "datetime", F("updated_at")),
+            )
+            for descending in (False, True)
+        ),
     )
 }
 # With ?search= and no explicit ordering: best match first.

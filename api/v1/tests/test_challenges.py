@@ -222,3 +222,32 @@ def test_server_errors_are_500_problems_without_internals(api, monkeypatch):
     response = api.post("/v1/challenges", {"title": "T"})
     body = problem(response, 500, "internal_error")
     assert b"secret internals" not in response.content and "Traceback" not in body["detail"]
+
+
+def test_over_the_rate_limit_is_429_and_writes_nothing(api_client_factory, in_schema):
+    # given a tenant whose plan allows a burst of 2
+    import uuid
+
+    from api.services import tenant_provision_with_keys
+    from billing.models import Plan
+
+    plan = Plan.objects.create(
+        code=f"tiny-{uuid.uuid4().hex[:8]}", name="Tiny", rate_per_second=1, burst=2
+    )
+    slug = f"rl-{uuid.uuid4().hex[:8]}"
+    provisioned = tenant_provision_with_keys(
+        slug=slug, name="RL", plan_code=plan.code, owner_email=f"{slug}@example.com"
+    )
+    client = api_client_factory(provisioned.extra["live_key"], host=f"{slug}.localhost")
+    # when
+    statuses = [
+        client.post("/v1/challenges", '{"title": "T"}', content_type="application/json")
+        for _ in range(4)
+    ]
+    # then
+    refused = [response for response in statuses if response.status_code == 429]
+    assert refused, [response.status_code for response in statuses]
+    body = problem(refused[0], 429, "rate_limited")
+    assert body["plan"] == plan.code and "Retry-After" in refused[0]
+    in_schema(provisioned.tenant)
+    assert Challenge.objects.count() == 4 - len(refused)
