@@ -47,8 +47,9 @@ test: services lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
 
+# Every bench/*.py script (each provisions what it measures and removes it afterwards).
 bench: migrate
-	$(PY) bench/provision.py
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .ruff_cache

@@ -184,6 +184,7 @@ class _TtlCache:
 
 
 _key_cache = _TtlCache()
+_key_load_lock = threading.Lock()
 _MISSING = object()
 
 
@@ -255,8 +256,13 @@ def key_authenticate(raw_key: str | None, *, host_tenant: Tenant | None) -> KeyC
     secret_hash = api_key_hash(parsed.raw)
     context = _key_cache.get(secret_hash, _MISSING)
     if context is _MISSING:
-        context = _key_context_load(secret_hash)
-        _key_cache.set(secret_hash, context, settings.API_KEY_CACHE_SECONDS)
+        # Single flight: requests run in parallel threads, and when an entry expires under load
+        # they would all query PostgreSQL at once; one loads, the others wait and reuse it.
+        with _key_load_lock:
+            context = _key_cache.get(secret_hash, _MISSING)
+            if context is _MISSING:
+                context = _key_context_load(secret_hash)
+                _key_cache.set(secret_hash, context, settings.API_KEY_CACHE_SECONDS)
     if context is None:
         raise InvalidApiKeyError("The API key is not valid.")
     now = datetime.now(UTC)
@@ -390,6 +396,20 @@ class _RedisState:
 _redis_state = _RedisState()
 
 
+def _redis():
+    """This process's Redis client. Django's cache handles are per thread, and ASGI runs each
+    request in a thread of its own, so fetching one per call would rebuild it every request; a
+    redis-py client is thread-safe and shares one connection pool."""
+    global _redis_client, _redis_client_pid
+    if _redis_client is None or _redis_client_pid != os.getpid():
+        _redis_client, _redis_client_pid = get_redis_connection("default"), os.getpid()
+    return _redis_client
+
+
+_redis_client = None
+_redis_client_pid: int | None = None
+
+
 class _FallbackLimiter:
     """Per-process token buckets used while Redis is unreachable."""
 
@@ -476,9 +496,7 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
 
 def rate_limit_reset(*, organisation_id: int) -> None:
     """Refill a tenant's buckets (both modes) in Redis and in this process: operators, tests."""
-    get_redis_connection("default").delete(
-        f"oc:rl:{organisation_id}:live", f"oc:rl:{organisation_id}:test"
-    )
+    _redis().delete(f"oc:rl:{organisation_id}:live", f"oc:rl:{organisation_id}:test")
     _fallback.clear()
 
 
@@ -558,7 +576,7 @@ class _UsageBuffer:
         records = self._take()
         if limit_args is None and not records:
             return None
-        redis = get_redis_connection("default")
+        redis = _redis()
         pipe = redis.pipeline(transaction=False)
         if limit_args is not None:
             pipe.evalsha(_LIMIT_SHA, 2, *limit_args)
