@@ -95,13 +95,18 @@ class ApiView(APIView):
 
     def _endpoint_limit_check(self, django_request, context) -> None:
         # django-ratelimit (fixed windows in the django-redis cache) for endpoint-specific limits.
-        usage = get_usage(
-            django_request,
-            group=f"{self.__class__.__module__}.{self.__class__.__name__}",
-            key=lambda _group, _request: context.key_id,
-            rate=self.rate_limit,
-            increment=True,
-        )
+        if self.limit_result is not None and self.limit_result.is_degraded:
+            return  # Redis is unreachable: fail open, like the plan limit
+        try:
+            usage = get_usage(
+                django_request,
+                group=f"{self.__class__.__module__}.{self.__class__.__name__}",
+                key=lambda _group, _request: context.key_id,
+                rate=self.rate_limit,
+                increment=True,
+            )
+        except Exception:  # noqa: BLE001 - the cache (Redis) failed: fail open, see api.gateway
+            return
         if usage is not None and usage["should_limit"]:
             exc = Ratelimited()
             exc.wait = usage["time_left"]
