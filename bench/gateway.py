@@ -119,6 +119,7 @@ def main() -> None:
         owner_email=f"gw-{run}@bench.test",
     )
     host, key = provisioned.domains[0], provisioned.extra["live_key"]
+    load_before = os.getloadavg()[0]
     port = free_port()
     server = _server_start(port)
     try:
@@ -143,6 +144,7 @@ def main() -> None:
         tenant_delete(tenant=provisioned.tenant)
         plan.delete()
 
+    load_after = os.getloadavg()[0]
     rps = {path: statistics.mean(values) for path, values in throughput.items()}
     p50 = {path: _percentile(values, 0.50) * 1000 for path, values in results.items()}
     p99 = {path: _percentile(values, 0.99) * 1000 for path, values in results.items()}
@@ -153,7 +155,8 @@ def main() -> None:
     }
     print(
         f"gateway: GET /v1/me on uvicorn (1 worker, DEBUG off), {CONCURRENCY} keep-alive "
-        f"connections, {ROUNDS} x {SECONDS:g} s per variant, alternating"
+        f"connections, {ROUNDS} x {SECONDS:g} s per variant, alternating; machine load "
+        f"{load_before:.1f} -> {load_after:.1f} on {os.cpu_count()} cores"
     )
     for label, path in (("layer off", UNGATED), ("layer on ", GATED)):
         print(
