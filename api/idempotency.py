@@ -123,6 +123,8 @@ def idempotent(handler):
             cache.delete(cache_key)
         return response
 
+    # Read by the OpenAPI hook (api/v1/schema.py) to document the header on this operation.
+    wrapper.is_idempotent = True
     return wrapper
 
 

@@ -3,8 +3,10 @@
 drf-spectacular describes each view's own parameters, bodies and success responses; this hook adds
 the rest of the contract: the ``Problem`` schema (RFC 9457) and the error responses each kind of
 operation can give, the response headers every call carries (request id, rate limits) and the
-``Idempotency-Key`` header of POST and PATCH.
+``Idempotency-Key`` header of the operations that honour it (``@idempotent`` handlers).
 """
+
+import re
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -92,7 +94,19 @@ def _error_codes(method: str, path: str) -> list[str]:
     return sorted(set(codes))
 
 
+def _idempotent_operations(generator) -> set[tuple[str, str]]:
+    """(path, method) of every operation whose handler is wrapped by ``@idempotent``."""
+    operations = set()
+    for path, _, method, callback in generator.endpoints or ():
+        view_class = getattr(callback, "cls", None)
+        handler = getattr(view_class, method.lower(), None)
+        if getattr(handler, "is_idempotent", False):
+            operations.add((re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path), method.lower()))
+    return operations
+
+
 def postprocess(result, generator, request, public):
+    idempotent = _idempotent_operations(generator)
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     headers = {
@@ -115,7 +129,7 @@ def postprocess(result, generator, request, public):
                         "content": {"application/problem+json": {"schema": PROBLEM_REF}},
                     },
                 )
-            if method in ("post", "patch"):
+            if (path, method) in idempotent:
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == "Idempotency-Key" for p in parameters):
                     parameters.append(IDEMPOTENCY_PARAMETER)
