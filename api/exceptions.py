@@ -9,6 +9,7 @@ logged with the request id, no internals in the body).
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django_ratelimit.exceptions import Ratelimited
@@ -25,8 +26,7 @@ def _problem(request, *, status, code, title, detail, headers=None, **extra) -> 
     body = problem_body(
         status=status, code=code, title=title, detail=detail, request=request, **extra
     )
-    response = Response(body, status=status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
-    return response
+    return Response(body, status=status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def _validation_errors(detail) -> dict:
@@ -158,8 +158,6 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
 
 
 def payload_too_large(request) -> Response:
-    from django.conf import settings
-
     return _problem(
         request,
         status=413,

@@ -89,12 +89,14 @@ class TenantSuspendedError(GatewayError):
 
 
 class LimitExceededError(GatewayError):
+    """A 429: ``from_result`` builds the right one (rate or quota) from a refused LimitResult."""
+
     status = 429
     code = "rate_limited"
     title = "Rate limit exceeded"
 
-    @classmethod
-    def from_result(cls, result: "LimitResult") -> "LimitExceededError":
+    @staticmethod
+    def from_result(result: "LimitResult") -> "LimitExceededError":
         upgrade = _plan_that_lifts(result)
         lift = (
             f" The {upgrade['name']} plan lifts it ({_plan_limit_text(upgrade, result.code)})."
@@ -102,19 +104,16 @@ class LimitExceededError(GatewayError):
             else ""
         )
         if result.code == "quota_exceeded":
-            error = cls(
+            return QuotaExceededError(
                 f"The {result.plan_name} plan's {result.included_calls:,} calls this month are "
                 f"used up; the quota resets on {result.period_end:%Y-%m-%d}.{lift}",
-                code="quota_exceeded",
                 headers=result.headers(),
                 limit={"name": "monthly_quota", "included_calls": result.included_calls},
                 plan=result.plan_code,
                 upgrade_plan=upgrade["code"] if upgrade else None,
                 retry_after=result.retry_after,
             )
-            error.title = "Monthly quota exceeded"
-            return error
-        return cls(
+        return RateLimitedError(
             f"Rate limit of {result.rate_per_second}/s (burst {result.limit}) on the "
             f"{result.plan_name} plan exceeded; retry after {result.retry_after} s.{lift}",
             headers=result.headers(),
@@ -128,6 +127,15 @@ class LimitExceededError(GatewayError):
             upgrade_plan=upgrade["code"] if upgrade else None,
             retry_after=result.retry_after,
         )
+
+
+class RateLimitedError(LimitExceededError):
+    pass
+
+
+class QuotaExceededError(LimitExceededError):
+    code = "quota_exceeded"
+    title = "Monthly quota exceeded"
 
 
 # --- Keys
