@@ -86,8 +86,7 @@ class ApiView(APIView):
             scope_check(
                 context, required=scope_required(family=self.scope_family, method=request.method)
             )
-        content_length = django_request.META.get("CONTENT_LENGTH") or "0"
-        if content_length.isdigit() and int(content_length) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        if _content_length(django_request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             raise PayloadTooLargeError(
                 f"The request body exceeds {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes.",
                 limit_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
@@ -129,7 +128,7 @@ class ApiView(APIView):
             route="/" + match.route if match is not None else django_request.path,
             status=status,
             duration_ms=(time.perf_counter() - started) * 1000,
-            request_bytes=int(django_request.META.get("CONTENT_LENGTH") or 0),
+            request_bytes=_content_length(django_request),
             response_bytes=len(response.content) if not response.streaming else 0,
             request_id=getattr(django_request, "request_id", ""),
             path=django_request.path,
@@ -168,6 +167,11 @@ class ApiView(APIView):
                 connection.set_tenant(previous_tenant)
         self.gateway_exit(self.request, response, started)
         return response
+
+
+def _content_length(django_request) -> int:
+    value = django_request.META.get("CONTENT_LENGTH") or ""
+    return int(value) if value.isdigit() else 0
 
 
 def _body_of(request) -> bytes | str:

@@ -390,15 +390,22 @@ class _RedisState:
 
     def __init__(self):
         self.unavailable_until = 0.0
+        self.is_down = False
 
     @property
     def is_available(self) -> bool:
         return time.monotonic() >= self.unavailable_until
 
     def failed(self, exc: Exception) -> None:
-        if self.is_available:
+        if not self.is_down:
             logger.warning("Redis unreachable (%s): gateway fails open", exc.__class__.__name__)
+        self.is_down = True
         self.unavailable_until = time.monotonic() + settings.GATEWAY_REDIS_RETRY_SECONDS
+
+    def succeeded(self) -> None:
+        if self.is_down:
+            self.is_down = False
+            logger.warning("Redis reachable again: %s usage records to send", len(_usage_buffer))
 
 
 _redis_state = _RedisState()
@@ -607,6 +614,7 @@ class _UsageBuffer:
         failed = [f for f, r in zip(records, replies, strict=True) if isinstance(r, Exception)]
         if failed:
             self._give_back(failed)
+        _redis_state.succeeded()
         return reply
 
     def push(self) -> int:
