@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncDay
 
 from billing.models import UsageMinute
@@ -30,6 +30,6 @@ def usage_daily_totals(*, organisation_id: int, since: datetime, mode: str = "li
         UsageMinute.objects.filter(tenant_id=organisation_id, minute__gte=since, mode=mode)
         .annotate(day=TruncDay("minute"))
         .values("day")
-        .annotate(calls=Sum("calls"), rows=Count("id"))
+        .annotate(errors=Sum("calls", filter=Q(status__gte=400)), calls=Sum("calls"))
         .order_by("day")
     )

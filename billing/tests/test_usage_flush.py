@@ -167,3 +167,23 @@ def test_beat_flushes_usage_every_few_seconds_on_the_billing_queue(api_client_fa
     usage_flush_task()
 
     assert _calls_of(issued.api_key.pk) == 1
+
+
+def test_daily_totals_count_calls_and_errors(api_client_factory, tenant):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from billing.selectors import usage_daily_totals
+
+    issued = api_key_create(tenant=tenant, name="charted")
+    client = api_client_factory(issued.secret)
+    client.get("/v1/me")
+    client.get("/v1/_probe/failing")
+    usage_buffer_push()
+    usage_flush()
+    UsageMinute.objects.filter(tenant=tenant).exclude(api_key_id=issued.api_key.pk).delete()
+
+    days = usage_daily_totals(organisation_id=tenant.pk, since=timezone.now() - timedelta(days=1))
+
+    assert [(day["calls"], day["errors"]) for day in days] == [(2, 1)]
