@@ -12,15 +12,30 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerView,
 )
+from rest_framework.response import Response
 
 SCHEMA_URLCONF = "api.v1.schema_urls"
 SCHEMA_URL = "/v1/openapi.json"
 
 
 class OpenApiView(SpectacularJSONAPIView):
+    """The document is the same for every host and caller: generated once per process (it takes
+    a few hundred milliseconds, too much to repeat for an unauthenticated public URL)."""
+
     urlconf = SCHEMA_URLCONF
     authentication_classes: list = []
     permission_classes: list = []
+    _document: dict | None = None
+
+    def _get_schema_response(self, request):
+        cls = type(self)
+        if cls._document is None:
+            generator = self.generator_class(urlconf=self.urlconf, patterns=self.patterns)
+            cls._document = generator.get_schema(request=None, public=self.serve_public)
+        return Response(
+            data=cls._document,
+            headers={"Content-Disposition": 'inline; filename="openchance-openapi.json"'},
+        )
 
 
 class SwaggerView(SpectacularSwaggerView):

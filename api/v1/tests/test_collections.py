@@ -176,7 +176,9 @@ def _list_queries(api, path, **params) -> int:
         ("/v1/challenges", {"offset": 0}),
     ],
 )
-def test_list_query_counts_stay_flat_as_rows_grow(api, tenant, in_schema, path, params):
+def test_list_query_counts_stay_flat_as_rows_grow(
+    api, tenant, in_schema, django_assert_num_queries, path, params
+):
     def grow(count):
         in_schema(tenant)
         for _ in range(count):
@@ -197,9 +199,10 @@ def test_list_query_counts_stay_flat_as_rows_grow(api, tenant, in_schema, path, 
     few = _list_queries(api, path, limit=100, **params)
     # when
     grow(20)
-    many = _list_queries(api, path, limit=100, **params)
     # then
-    assert many == few
+    with django_assert_num_queries(few):
+        response = api.get(path, limit=100, **params)
+    assert len(response.json()["data"]) >= 20
 
 
 def test_challenge_nested_list_of_a_missing_challenge_is_404(api):
