@@ -20,6 +20,8 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        # /v1/events?type=…: newest first within a type, one index range scan per page.
+        indexes = [models.Index(fields=["type", "id"], name="event_type_id")]
 
     def __str__(self) -> str:
         return f"{self.id} {self.type}"
