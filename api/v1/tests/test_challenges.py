@@ -251,3 +251,22 @@ def test_over_the_rate_limit_is_429_and_writes_nothing(api_client_factory, in_sc
     assert body["plan"] == plan.code and "Retry-After" in refused[0]
     in_schema(provisioned.tenant)
     assert Challenge.objects.count() == 4 - len(refused)
+
+
+def test_a_failure_after_the_write_leaves_nothing_behind(api, in_schema, tenant, monkeypatch):
+    # given: the outbox write fails after the challenge row was inserted
+    from marketplace import services
+
+    def outbox_down(**kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr(services, "event_emit", outbox_down)
+    # when
+    response = api.post("/v1/challenges", {"title": "Half"}, Idempotency_Key="half-1")
+    # then: the row went with the failed transaction, and a retry is not answered from cache
+    problem(response, 500, "internal_error")
+    in_schema(tenant)
+    assert not Challenge.objects.exists() and not Event.objects.exists()
+    monkeypatch.undo()
+    retried = api.post("/v1/challenges", {"title": "Half"}, Idempotency_Key="half-1")
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried
