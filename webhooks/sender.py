@@ -12,13 +12,16 @@ public-address rule (local development, tests). Redirects are never followed.
 import email.utils
 import ipaddress
 import socket
+import ssl
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import certifi
 import httpx
 from django.conf import settings
 
@@ -167,23 +170,41 @@ class SendResult:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-_client: httpx.Client | None = None
-_client_lock = threading.Lock()
+_clients: OrderedDict[tuple, httpx.Client] = OrderedDict()
+_clients_lock = threading.Lock()
+_tls_context: ssl.SSLContext | None = None
+MAX_POOLED_TARGETS = 256
 
 
-def _http_client() -> httpx.Client:
-    """One client per process (building TLS contexts is slow). No keep-alive: a pooled connection
-    is keyed by address only, and must never carry another host name's request."""
-    global _client
-    with _client_lock:
-        if _client is None:
-            _client = httpx.Client(
-                follow_redirects=False,
-                trust_env=False,  # no proxy from the environment: we connect where we checked
-                timeout=httpx.Timeout(TOTAL_TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS),
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=0),
-            )
-        return _client
+def _http_client(target: Target) -> httpx.Client:
+    """A keep-alive client per (scheme, host name, checked address, port), kept per process.
+
+    Security invariant: a pooled connection is reused only for the host name *and* address it was
+    opened for, so it never carries another name's request, and a name that now resolves
+    elsewhere gets a fresh connection to the newly checked address. One TLS context serves all.
+    """
+    global _tls_context
+    key = (target.scheme, target.hostname, target.address, target.port)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is not None:
+            _clients.move_to_end(key)
+            return client
+        if _tls_context is None:
+            _tls_context = ssl.create_default_context(cafile=certifi.where())
+        client = httpx.Client(
+            verify=_tls_context,
+            follow_redirects=False,
+            trust_env=False,  # no proxy from the environment: we connect where we checked
+            timeout=httpx.Timeout(TOTAL_TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS),
+            limits=httpx.Limits(
+                max_connections=20, max_keepalive_connections=4, keepalive_expiry=5.0
+            ),
+        )
+        _clients[key] = client
+        if len(_clients) > MAX_POOLED_TARGETS:
+            _clients.popitem(last=False)  # dropped, not closed: a thread may still be using it
+        return client
 
 
 def retry_after_parse(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -227,7 +248,7 @@ def webhook_post(
     extensions = {"sni_hostname": target.hostname} if target.scheme == "https" else {}
     deadline = started + TOTAL_TIMEOUT_SECONDS
     try:
-        with _http_client().stream(
+        with _http_client(target).stream(
             "POST", target.connect_url, content=body, headers=request_headers, extensions=extensions
         ) as response:
             received = bytearray()

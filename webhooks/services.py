@@ -20,7 +20,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -391,17 +391,51 @@ class _Claim:
     event: Event
 
 
+def _columns(model) -> list:
+    return list(model._meta.concrete_fields)
+
+
+def _instance(model, fields: list, values) -> models.Model:
+    converted = [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(fields, values, strict=True)
+    ]
+    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+
+
 def _delivery_claim(delivery_id: str, now: datetime) -> _Claim | None:
+    """Take the lease of a due delivery and load it with its endpoint and event: one statement
+    (this is the hot path of every delivery)."""
     lease_until = now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
-    claimed = (
-        WebhookDelivery.objects.filter(pk=delivery_id, next_attempt_at__lte=now)
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .update(locked_until=lease_until, attempt_count=F("attempt_count") + 1, last_attempt_at=now)
+    parts = [
+        ("d", _columns(WebhookDelivery)),
+        ("e", _columns(WebhookEndpoint)),
+        ("ev", _columns(Event)),
+    ]
+    returning = ", ".join(
+        f'{alias}."{field.column}"' for alias, fields in parts for field in fields
     )
-    if not claimed:
+    sql = (
+        f'UPDATE "{WebhookDelivery._meta.db_table}" AS d SET locked_until = %s, '  # noqa: S608
+        "attempt_count = d.attempt_count + 1, last_attempt_at = %s "
+        f'FROM "{WebhookEndpoint._meta.db_table}" AS e, "{Event._meta.db_table}" AS ev '
+        "WHERE d.id = %s AND d.next_attempt_at <= %s "
+        "AND (d.locked_until IS NULL OR d.locked_until < %s) "
+        f"AND e.id = d.endpoint_id AND ev.id = d.event_id RETURNING {returning}"
+    )
+    # Identifiers come from model metadata; every value is bound.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [lease_until, now, delivery_id, now, now])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    delivery = WebhookDelivery.objects.select_related("endpoint", "event").get(pk=delivery_id)
-    return _Claim(delivery=delivery, endpoint=delivery.endpoint, event=delivery.event)
+    instances, start = [], 0
+    for (_, fields), model in zip(parts, (WebhookDelivery, WebhookEndpoint, Event), strict=True):
+        instances.append(_instance(model, fields, row[start : start + len(fields)]))
+        start += len(fields)
+    delivery, endpoint, event = instances
+    delivery.endpoint, delivery.event = endpoint, event
+    return _Claim(delivery=delivery, endpoint=endpoint, event=event)
 
 
 def webhook_delivery_attempt(
@@ -443,64 +477,95 @@ def webhook_delivery_attempt(
 
 def _attempt_record(claim: _Claim, result, *, now: datetime) -> WebhookAttempt:
     delivery, endpoint = claim.delivery, claim.endpoint
+    attempt = WebhookAttempt(
+        delivery=delivery,
+        number=delivery.attempt_count,
+        attempted_at=now,
+        url=endpoint.url,
+        is_success=result.is_success,
+        status_code=result.status_code,
+        latency_ms=result.latency_ms,
+        response_body=result.body.decode("utf-8", errors="replace").replace("\x00", ""),
+        error=result.error,
+    )
+    if result.is_success:
+        _success_record(attempt, delivery, endpoint, now=now)
+        return attempt
+    return _failure_record(attempt, claim, result, now=now)
+
+
+def _success_record(attempt, delivery, endpoint, *, now: datetime) -> None:
+    """The common case in one statement (attempt row, delivery and, at most once a minute, the
+    endpoint's health), so a delivery costs two round trips to PostgreSQL in all."""
+    update_health = (
+        endpoint.failing_since is not None
+        or endpoint.last_success_at is None
+        or now - endpoint.last_success_at > timedelta(minutes=1)
+    )
+    fields = _columns(WebhookAttempt)
+    values = [
+        field.get_db_prep_save(getattr(attempt, field.attname), connection) for field in fields
+    ]
+    columns = ", ".join(f'"{field.column}"' for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    health = (
+        f', health AS (UPDATE "{WebhookEndpoint._meta.db_table}" '  # noqa: S608
+        "SET failing_since = NULL, last_success_at = %s WHERE id = %s)"
+        if update_health
+        else ""
+    )
+    sql = (
+        f'WITH attempt AS (INSERT INTO "{WebhookAttempt._meta.db_table}" ({columns}) '  # noqa: S608
+        f"VALUES ({placeholders})){health} "
+        f'UPDATE "{WebhookDelivery._meta.db_table}" SET status = %s, next_attempt_at = NULL, '
+        "succeeded_at = %s, locked_until = NULL, enqueued_at = NULL, last_status_code = %s, "
+        "last_error = '' WHERE id = %s"
+    )
+    params = [*values, *([now, endpoint.pk] if update_health else [])]
+    params += [WebhookDelivery.Status.SUCCEEDED, now, attempt.status_code, delivery.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    delivery.status, delivery.next_attempt_at, delivery.succeeded_at = (
+        WebhookDelivery.Status.SUCCEEDED, None, now
+    )  # fmt: skip
+
+
+def _failure_record(attempt, claim: _Claim, result, *, now: datetime) -> WebhookAttempt:
+    delivery, endpoint = claim.delivery, claim.endpoint
     Status = WebhookDelivery.Status
     disable_reason = None
     countdown = None
     with transaction.atomic():
-        attempt = WebhookAttempt.objects.create(
-            delivery=delivery,
-            number=delivery.attempt_count,
-            attempted_at=now,
-            url=endpoint.url,
-            is_success=result.is_success,
-            status_code=result.status_code,
-            latency_ms=result.latency_ms,
-            response_body=result.body.decode("utf-8", errors="replace"),
-            error=result.error,
-        )
+        attempt.save(force_insert=True)
         delivery.last_status_code = result.status_code
         delivery.last_error = result.error
         delivery.locked_until = None
         delivery.enqueued_at = None
-        if result.is_success:
-            delivery.status, delivery.next_attempt_at, delivery.succeeded_at = (
-                Status.SUCCEEDED, None, now
-            )  # fmt: skip
-            if (
-                endpoint.failing_since is not None
-                or endpoint.last_success_at is None
-                or (now - endpoint.last_success_at > timedelta(minutes=1))
-            ):  # health is kept to the minute: no write per delivery to a busy endpoint
-                WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-                    failing_since=None, last_success_at=now
-                )
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            last_failure_at=now, failing_since=Coalesce(F("failing_since"), now)
+        )
+        delay = retry_delay(
+            attempts_made=delivery.attempt_count, retry_after_seconds=result.retry_after_seconds
+        )
+        if result.status_code == 410:
+            disable_reason = "the endpoint answered 410 Gone"
+            delay = None
+        elif WebhookEndpoint.objects.filter(
+            pk=endpoint.pk, failing_since__lte=now - DISABLE_AFTER_FAILING_FOR
+        ).exists():
+            disable_reason = "every delivery failed for 5 days"
+            delay = None
+        if delay is None:
+            delivery.status, delivery.next_attempt_at = Status.EXHAUSTED, None
         else:
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-                last_failure_at=now, failing_since=Coalesce(F("failing_since"), now)
-            )
-            delay = retry_delay(
-                attempts_made=delivery.attempt_count,
-                retry_after_seconds=result.retry_after_seconds,
-            )
-            if result.status_code == 410:
-                disable_reason = "the endpoint answered 410 Gone"
-                delay = None
-            elif WebhookEndpoint.objects.filter(
-                pk=endpoint.pk, failing_since__lte=now - DISABLE_AFTER_FAILING_FOR
-            ).exists():
-                disable_reason = "every delivery failed for 5 days"
-                delay = None
-            if delay is None:
-                delivery.status, delivery.next_attempt_at = Status.EXHAUSTED, None
-            else:
-                delivery.status, delivery.next_attempt_at = Status.FAILED, now + delay
-                if delay.total_seconds() <= COUNTDOWN_MAX_SECONDS:
-                    countdown = delay.total_seconds()
-                    delivery.enqueued_at = now
+            delivery.status, delivery.next_attempt_at = Status.FAILED, now + delay
+            if delay.total_seconds() <= COUNTDOWN_MAX_SECONDS:
+                countdown = delay.total_seconds()
+                delivery.enqueued_at = now
         delivery.save(
             update_fields=[
-                "status", "next_attempt_at", "succeeded_at", "locked_until", "enqueued_at",
-                "last_status_code", "last_error",
+                "status", "next_attempt_at", "locked_until", "enqueued_at", "last_status_code",
+                "last_error",
             ]
         )  # fmt: skip
         if countdown is not None:
