@@ -189,6 +189,10 @@ class ChallengeListParams(ListParams):
         )
         fields["ordering"].required = False
         fields["ordering"].default = None
+        fields["ordering"].help_text = (
+            "Sort order; a leading `-` sorts descending. Default: newest first (`-created_at`), "
+            "or best match first with `search`. No deadline or reward sorts as the largest."
+        )
         return fields
 
 
