@@ -77,6 +77,12 @@ class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
     secret = serializers.CharField(help_text="`whsec_…`: verify signatures with it.")
 
 
+class WebhookEndpointDeletedSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.ChoiceField(choices=["webhook_endpoint"])
+    deleted = serializers.BooleanField()
+
+
 class WebhookEndpointSecretSerializer(serializers.Serializer):
     object = serializers.ChoiceField(choices=["webhook_endpoint_secret"])
     endpoint = serializers.CharField()

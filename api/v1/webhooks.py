@@ -141,7 +141,7 @@ class WebhookEndpointDetailView(WebhookView):
         operation_id="webhook_endpoints_destroy",
         summary="Delete a webhook endpoint",
         description="Its deliveries and attempts go with it.",
-        responses={200: None},
+        responses={200: io.WebhookEndpointDeletedSerializer},
     )
     def delete(self, request, endpoint_id: str):
         endpoint = selectors.webhook_endpoint_get(endpoint_id=endpoint_id)

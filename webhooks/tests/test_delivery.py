@@ -17,6 +17,7 @@ from webhooks.services import (
     webhook_endpoint_create,
     webhook_endpoint_rotate_secret,
     webhook_event_fan_out,
+    webhook_sweep_all_schemas,
 )
 from webhooks.testing import Reply
 
@@ -333,3 +334,19 @@ def test_sweeper_fans_out_events_whose_fan_out_task_was_lost(in_tenant, allow_si
     assert too_soon.events_fanned_out == 0
     assert result.events_fanned_out == 1
     assert WebhookDelivery.objects.filter(endpoint=endpoint, event=event).count() == 1
+
+
+def test_the_beat_sweep_covers_every_schema_live_and_sandbox(tenant, sandbox, allow_sink):
+    # given: a due delivery nobody enqueued, in the live and in the sandbox schema
+    for schema_tenant in (tenant, sandbox):
+        with tenant_context(schema_tenant):
+            endpoint = webhook_endpoint_create(url=allow_sink.url(), event_types=["*"])
+            delivery = _delivery_to(endpoint)
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(enqueued_at=None)
+    # when
+    enqueued = webhook_sweep_all_schemas()
+    # then
+    assert enqueued == 2
+    for schema_tenant in (tenant, sandbox):
+        with tenant_context(schema_tenant):
+            assert WebhookDelivery.objects.get().enqueued_at is not None
