@@ -184,7 +184,7 @@ class ChallengeListParams(ListParams):
             help_text=(
                 "Full-text search over title, tags, skills, summary and description (web-search "
                 'syntax: `"exact phrase"`, `-excluded`, `or`). Without `ordering`, results come '
-                "best match first."
+                f"best match first. A search call takes {SEARCH_COST} rate-limit tokens."
             ),
         )
         fields["ordering"].required = False
@@ -196,9 +196,18 @@ class ChallengeListParams(ListParams):
         return fields
 
 
+# Rate-limit tokens a full-text search takes (ranking touches every match; a page does not).
+SEARCH_COST = 3
+
+
 @extend_schema(tags=["Challenges"])
 class ChallengeListView(ApiView):
     scope_family = "challenges"
+
+    def initial(self, request, *args, **kwargs):
+        # Weigh the call before the gateway takes its tokens.
+        self.cost = SEARCH_COST if request.query_params.get("search") else type(self).cost
+        super().initial(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="challenges_list",

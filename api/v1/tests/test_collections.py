@@ -235,3 +235,16 @@ def test_every_ordering_pages_by_an_index_without_sorting(tenant, in_schema, ord
     else:
         assert "Sort" not in plan, plan
         assert "Index Scan" in plan or "Index Only Scan" in plan, plan
+
+
+def test_a_search_takes_more_rate_limit_tokens_than_a_page(api, tenant):
+    from api.gateway import rate_limit_reset
+    from api.v1.views import SEARCH_COST
+
+    rate_limit_reset(organisation_id=tenant.pk)
+    plain = api.get("/v1/challenges")
+    rate_limit_reset(organisation_id=tenant.pk)
+    searched = api.get("/v1/challenges", search="anything")
+    assert int(plain["X-RateLimit-Remaining"]) - int(searched["X-RateLimit-Remaining"]) == (
+        SEARCH_COST - 1
+    )
