@@ -14,8 +14,8 @@ Protocol (JSON text frames; see the README, "WebSocket event stream"):
 - Close codes: 4400 bad message, 4401 missing/invalid key or no auth in time, 4403 scope missing
   or tenant suspended, 4404 unknown host, 4429 rate limited.
 
-Tenancy: ``TenantHostMiddleware`` resolves the Host header as the HTTP middleware does (a tenant's
-host, or the shared API host where the key alone decides). The gateway (``api.gateway``)
+Tenancy: ``WebSocketTenantHostMiddleware`` resolves the Host header as the HTTP middleware does
+(a tenant's host, or the shared API host where the key alone decides). The gateway (``api.gateway``)
 authenticates the key, checks the ``events:read`` scope and the rate limit, and meters the
 connection as one call. The consumer joins the Channels group of the key's schema — live or
 sandbox — so it only ever sees that tenant's events of that mode (``webhooks.stream``).
@@ -56,7 +56,7 @@ MAX_MESSAGE_BYTES = 16 * 1024
 ROUTE = "/v1/ws"
 
 
-class TenantHostMiddleware:
+class WebSocketTenantHostMiddleware:
     """ASGI middleware: ``scope["host_kind"]`` and ``scope["host_tenant"]`` from the Host header
     (django-tenants' middleware only covers HTTP)."""
 
@@ -267,4 +267,4 @@ def _matches(event_type: str, subscriptions: set[str]) -> bool:
 def websocket_application():
     from channels.routing import URLRouter
 
-    return TenantHostMiddleware(URLRouter([path("v1/ws", EventStreamConsumer.as_asgi())]))
+    return WebSocketTenantHostMiddleware(URLRouter([path("v1/ws", EventStreamConsumer.as_asgi())]))

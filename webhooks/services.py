@@ -20,7 +20,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -472,7 +472,14 @@ def webhook_delivery_attempt(
     )
     headers.update({"Content-Type": "application/json", "User-Agent": USER_AGENT})
     result = webhook_post(endpoint.url, body=body, headers=headers, resolver=resolver)
-    return _attempt_record(claim, result, now=now)
+    try:
+        return _attempt_record(claim, result, now=now)
+    except IntegrityError:
+        if WebhookDelivery.objects.filter(pk=delivery.pk).exists():
+            raise
+        # The endpoint (and its deliveries) was deleted while the request was in flight.
+        logger.info("delivery %s vanished with its endpoint during the attempt", delivery.pk)
+        return None
 
 
 def _attempt_record(claim: _Claim, result, *, now: datetime) -> WebhookAttempt:

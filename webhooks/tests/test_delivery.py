@@ -350,3 +350,30 @@ def test_the_beat_sweep_covers_every_schema_live_and_sandbox(tenant, sandbox, al
     for schema_tenant in (tenant, sandbox):
         with tenant_context(schema_tenant):
             assert WebhookDelivery.objects.get().enqueued_at is not None
+
+
+def test_an_endpoint_deleted_during_the_attempt_is_no_error(
+    _session_tenants, django_db_blocker, settings, sink
+):
+    # given: committed data (the foreign keys are checked at commit), and an endpoint that is
+    # deleted by someone else while its request is in flight
+    settings.WEBHOOK_ALLOWED_PRIVATE_HOSTS = [sink.host]
+    with django_db_blocker.unblock(), tenant_context(_session_tenants[0]):
+        endpoint = webhook_endpoint_create(url=sink.url(), event_types=["*"])
+        event = _event(id="chl_deleted_in_flight")
+        try:
+            delivery = _delivery_to(endpoint, event)
+
+            def deleting_resolver(host, port):
+                WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+                return ["127.0.0.1"]
+
+            # when
+            attempt = webhook_delivery_attempt(delivery_id=delivery.id, resolver=deleting_resolver)
+            # then
+            assert attempt is None
+            assert len(sink.requests) == 1
+            assert not WebhookDelivery.objects.filter(pk=delivery.pk).exists()
+        finally:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+            event.delete()
