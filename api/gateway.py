@@ -56,6 +56,7 @@ from billing.metering import USAGE_STREAM, UsageRecord
 from billing.models import Plan
 from billing.selectors import usage_period_billable_calls
 from openchance.errors import DomainError
+from openchance.localcache import TtlCache
 from tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -169,31 +170,7 @@ class KeyContext:
         return scope_is_granted(granted=self.scopes, required=required)
 
 
-class _TtlCache:
-    def __init__(self):
-        self._entries: dict[str, tuple[float, object]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str, default=None):
-        entry = self._entries.get(key)
-        if entry is None or entry[0] < time.monotonic():
-            return default
-        return entry[1]
-
-    def set(self, key: str, value: object, ttl: float) -> None:
-        with self._lock:
-            if len(self._entries) > 50_000:
-                self._entries.clear()
-            self._entries[key] = (time.monotonic() + ttl, value)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-_key_cache = _TtlCache()
-_key_load_lock = threading.Lock()
-_MISSING = object()
+_key_cache = TtlCache(ttl=5.0, max_entries=50_000)
 
 
 def key_cache_clear() -> None:
@@ -262,15 +239,11 @@ def key_authenticate(raw_key: str | None, *, host_tenant: Tenant | None) -> KeyC
         # Refused before any lookup: not the shape of a key, or its checksum does not match.
         raise InvalidApiKeyError("The API key is malformed (bad format or checksum).")
     secret_hash = api_key_hash(parsed.raw)
-    context = _key_cache.get(secret_hash, _MISSING)
-    if context is _MISSING:
-        # Single flight: requests run in parallel threads, and when an entry expires under load
-        # they would all query PostgreSQL at once; one loads, the others wait and reuse it.
-        with _key_load_lock:
-            context = _key_cache.get(secret_hash, _MISSING)
-            if context is _MISSING:
-                context = _key_context_load(secret_hash)
-                _key_cache.set(secret_hash, context, settings.API_KEY_CACHE_SECONDS)
+    context = _key_cache.get_or_load(
+        secret_hash,
+        lambda: _key_context_load(secret_hash),
+        ttl=settings.API_KEY_CACHE_SECONDS,
+    )
     if context is None:
         raise InvalidApiKeyError("The API key is not valid.")
     now = datetime.now(UTC)
@@ -515,19 +488,18 @@ def rate_limit_reset(*, organisation_id: int) -> None:
     _fallback.clear()
 
 
-_plans_cache = _TtlCache()
+_plans_cache = TtlCache(ttl=60)
 
 
 def _public_plans() -> list[dict]:
-    plans = _plans_cache.get("plans")
-    if plans is None:
-        plans = list(
+    return _plans_cache.get_or_load(
+        "plans",
+        lambda: list(
             Plan.objects.filter(is_public=True).values(
                 "code", "name", "rate_per_second", "burst", "included_calls", "is_hard_cap"
             )
-        )
-        _plans_cache.set("plans", plans, 60)
-    return plans
+        ),
+    )
 
 
 def _plan_that_lifts(result: LimitResult) -> dict | None:

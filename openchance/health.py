@@ -49,3 +49,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(body, status=503 if failing else 200)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def livez(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: 200 whenever this process serves requests.
+
+    /healthz answers 503 while Redis is down, yet the API keeps serving then (it fails open), so a
+    load balancer that probed /healthz would take every instance out exactly when they can still
+    serve. Balancers probe /livez; monitoring and alerts read /healthz.
+    """
+    response = JsonResponse({"status": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response

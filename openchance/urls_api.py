@@ -2,14 +2,12 @@
 
 from django.urls import include, path, re_path
 
-from openchance.health import healthz
 from openchance.views import not_found
 
 handler404 = "openchance.views.not_found"
 handler500 = "openchance.views.server_error"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     path("v1/", include("api.urls")),
     re_path(r"^", not_found),
 ]

@@ -3,14 +3,12 @@
 from django.urls import include, path, re_path
 
 from api.v1.docs import RedocView, SwaggerView
-from openchance.health import healthz
 from openchance.views import not_found
 
 handler404 = "openchance.views.not_found"
 handler500 = "openchance.views.server_error"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     # The API (api/urls.py ends in a problem+json catch-all, so unknown /v1 routes answer
     # problem+json even when DEBUG shows HTML 404 pages elsewhere).
     path("v1/", include("api.urls")),

@@ -17,7 +17,7 @@ from tenants.selectors import host_normalize, tenant_for_host
 
 API_HOST_URLCONF = "openchance.urls_api"
 # Reachable on any host, known or not, so load balancers can probe instances by address.
-HOST_INDEPENDENT_PATHS = frozenset({"/healthz"})
+HOST_INDEPENDENT_PATHS = frozenset({"/healthz", "/livez"})
 
 
 class TenantHostMiddleware:

@@ -1,12 +1,11 @@
 """Reads of tenancy: which tenant a host or schema belongs to, members, and the like."""
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
 
+from openchance.localcache import TtlCache
 from tenants.models import Domain, Membership, Tenant, User
 
 HostKind = Literal["public", "api", "tenant"]
@@ -22,31 +21,7 @@ class HostResolution:
     tenant: Tenant | None = None
 
 
-class _TtlCache:
-    def __init__(self, ttl: float):
-        self.ttl = ttl
-        self._entries: dict[str, tuple[float, object]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str, default=None):
-        entry = self._entries.get(key)
-        if entry is None or entry[0] < time.monotonic():
-            return default
-        return entry[1]
-
-    def set(self, key: str, value: object) -> None:
-        with self._lock:
-            if len(self._entries) > 10_000:
-                self._entries.clear()
-            self._entries[key] = (time.monotonic() + self.ttl, value)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-_host_cache = _TtlCache(HOST_CACHE_SECONDS)
-_MISSING = object()
+_host_cache = TtlCache(ttl=HOST_CACHE_SECONDS)
 
 
 def host_cache_clear() -> None:
@@ -63,12 +38,7 @@ def host_normalize(raw_host: str) -> str:
 
 def tenant_for_host(host: str) -> HostResolution | None:
     """What a (normalized) host serves, or None for a host the platform does not know."""
-    cached = _host_cache.get(host, _MISSING)
-    if cached is not _MISSING:
-        return cached
-    resolution = _tenant_for_host_uncached(host)
-    _host_cache.set(host, resolution)
-    return resolution
+    return _host_cache.get_or_load(host, lambda: _tenant_for_host_uncached(host))
 
 
 def _tenant_for_host_uncached(host: str) -> HostResolution | None:

@@ -83,3 +83,20 @@ def test_a_task_enqueued_for_a_tenant_runs_in_that_tenants_schema(
     for token, schema in expectations.items():
         ran_in = wait_for(lambda t=token: redis.get(f"openchance:diag:{t}"), timeout=30)
         assert ran_in.decode() == schema
+
+
+def test_livez_stays_200_for_load_balancers_while_redis_is_down():
+    dead_redis = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
+    with override_settings(CACHES=dead_redis):
+        health = Client(HTTP_HOST="localhost").get("/healthz")
+        live = Client(HTTP_HOST="10.0.0.7").get("/livez")
+
+    assert health.status_code == 503
+    assert live.status_code == 200
+    assert live.json() == {"status": "ok"}
