@@ -226,9 +226,9 @@ def retry_after_parse(value: str | None, *, now: datetime | None = None) -> floa
 def webhook_post(
     url: str, *, body: bytes, headers: dict[str, str], resolver: Resolver | None = None
 ) -> SendResult:
-    """POST ``body`` to ``url``: 15 s in all (5 s to connect), at most 64 KiB of the response
-    read, redirects are failures. Never raises for network trouble: the result says what
-    happened."""
+    """POST ``body`` to ``url``: 5 s to connect, 15 s to answer and the body read within 15 s of
+    the start (checked between chunks), at most 64 KiB of the response read, redirects are
+    failures. Never raises for network trouble: the result says what happened."""
     started = time.monotonic()
 
     def result(status_code=None, response_body=b"", error="", retry_after=None) -> SendResult:
