@@ -152,3 +152,13 @@ class EventDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} dispatched"
+
+
+class FanOutWatermark(models.Model):
+    """One row per schema: every event created before ``dispatched_before`` has been fanned out,
+    so the sweeper only looks for lost fan-outs after it."""
+
+    dispatched_before = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"fanned out before {self.dispatched_before}"

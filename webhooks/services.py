@@ -21,7 +21,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from openchance.errors import ConflictError, DomainError
 from webhooks.models import (
     ALL_EVENTS,
     EventDispatch,
+    FanOutWatermark,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
@@ -608,16 +609,32 @@ def webhook_deliveries_sweep(*, now: datetime | None = None) -> SweepResult:
         # An expired lease is cleared so the next claim succeeds whichever clock it reads.
         WebhookDelivery.objects.filter(id__in=due_ids).update(enqueued_at=now, locked_until=None)
         _enqueue_on_commit(due_ids)
-    lost_event_ids = list(
-        Event.objects.filter(
-            created_at__lt=now - FAN_OUT_GRACE, created_at__gte=now - FAN_OUT_HORIZON
-        )
-        .exclude(pk__in=EventDispatch.objects.values("event_id"))
-        .values_list("id", flat=True)[:SWEEP_BATCH]
+    fanned_out = _lost_fan_outs_dispatch(now=now)
+    return SweepResult(deliveries_enqueued=len(due_ids), events_fanned_out=fanned_out)
+
+
+def _lost_fan_outs_dispatch(*, now: datetime) -> int:
+    """Fan out the events whose fan-out never happened; returns how many. Only events since the
+    watermark are examined (about one sweep interval's worth), so the cost does not grow with the
+    outbox. An event gets ``FAN_OUT_GRACE`` to be committed and fanned out by its own task first;
+    the watermark starts ``FAN_OUT_HORIZON`` back."""
+    upper = now - FAN_OUT_GRACE
+    watermark, _ = FanOutWatermark.objects.get_or_create(
+        pk=1, defaults={"dispatched_before": now - FAN_OUT_HORIZON}
     )
-    for event_id in lost_event_ids:
+    lost = list(
+        Event.objects.filter(created_at__gte=watermark.dispatched_before, created_at__lt=upper)
+        .filter(~Exists(EventDispatch.objects.filter(event_id=OuterRef("pk"))))
+        .order_by("created_at")
+        .values_list("id", "created_at")[:SWEEP_BATCH]
+    )
+    for event_id, _ in lost:
         webhook_event_fan_out(event_id=event_id, now=now)
-    return SweepResult(deliveries_enqueued=len(due_ids), events_fanned_out=len(lost_event_ids))
+    # Everything before `advance` is dispatched now (after a full batch: resume from its end).
+    advance = lost[-1][1] if len(lost) == SWEEP_BATCH else upper
+    if advance > watermark.dispatched_before:
+        FanOutWatermark.objects.filter(pk=1).update(dispatched_before=advance)
+    return len(lost)
 
 
 def webhook_sweep_all_schemas(*, now: datetime | None = None) -> int:

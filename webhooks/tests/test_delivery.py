@@ -9,7 +9,13 @@ from django_tenants.utils import tenant_context
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from events.models import Event
-from webhooks.models import EventDispatch, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from webhooks.models import (
+    EventDispatch,
+    FanOutWatermark,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from webhooks.services import (
     RETRY_SCHEDULE_SECONDS,
     webhook_deliveries_sweep,
@@ -377,3 +383,20 @@ def test_an_endpoint_deleted_during_the_attempt_is_no_error(
         finally:
             WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
             event.delete()
+
+
+def test_the_lost_fan_out_search_only_looks_past_its_watermark(in_tenant, allow_sink):
+    # given: a sweep has passed; later an event whose fan-out task was lost
+    endpoint = webhook_endpoint_create(url=allow_sink.url(), event_types=["*"])
+    webhook_deliveries_sweep(now=timezone.now())
+    watermark = FanOutWatermark.objects.get().dispatched_before
+    old_lost = _event()  # created before the watermark: it is not looked at any more
+    Event.objects.filter(pk=old_lost.pk).update(created_at=watermark - timedelta(seconds=1))
+    lost = _event()
+    # when
+    result = webhook_deliveries_sweep(now=timezone.now() + timedelta(minutes=2))
+    # then
+    assert result.events_fanned_out == 1
+    assert list(WebhookDelivery.objects.values_list("event_id", flat=True)) == [lost.id]
+    assert FanOutWatermark.objects.get().dispatched_before > watermark
+    assert WebhookDelivery.objects.get().endpoint_id == endpoint.id
