@@ -405,3 +405,29 @@ def test_the_lost_fan_out_search_only_looks_past_its_watermark(in_tenant, allow_
     assert list(WebhookDelivery.objects.values_list("event_id", flat=True)) == [lost.id]
     assert FanOutWatermark.objects.get().dispatched_before > watermark
     assert WebhookDelivery.objects.get().endpoint_id == endpoint.id
+
+
+def test_emitting_an_event_costs_the_same_with_50_endpoints(
+    in_tenant, allow_sink, django_capture_on_commit_callbacks
+):
+    """Fan-out never runs in the request: one INSERT and one task per event, whatever the
+    number of subscribed endpoints."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events.services import event_emit
+
+    costs = []
+    for endpoints in (0, 50):
+        for index in range(endpoints):
+            webhook_endpoint_create(url=allow_sink.url(f"/e{index}"), event_types=["*"])
+        # when
+        with (
+            django_capture_on_commit_callbacks() as callbacks,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            event_emit(type="challenge.created", data={"id": "chl_1"})
+        costs.append((len(queries), len(callbacks)))
+    # then
+    assert costs[0] == costs[1] and costs[0][1] == 1
+    assert not WebhookDelivery.objects.exists()
