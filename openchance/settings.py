@@ -334,5 +334,10 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per outgoing request; webhook attempts are recorded in PostgreSQL anyway.
         "httpx": {"level": "WARNING"},
+        # Beat sends a flush every few seconds: "received", "succeeded" and "sending due task"
+        # lines per task would drown everything else. Failures are still logged (ERROR).
+        "celery.app.trace": {"level": env("CELERY_TASK_LOG_LEVEL", default="WARNING")},
+        "celery.worker.strategy": {"level": env("CELERY_TASK_LOG_LEVEL", default="WARNING")},
+        "celery.beat": {"level": env("CELERY_TASK_LOG_LEVEL", default="WARNING")},
     },
 }

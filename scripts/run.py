@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +36,14 @@ PROCESSES = {
 }  # fmt: skip
 
 
+def web_answers() -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/livez", timeout=1) as response:  # noqa: S310
+            return response.status == 200
+    except OSError:
+        return False
+
+
 def main() -> int:
     children: dict[str, subprocess.Popen] = {}
     stopping = False
@@ -52,8 +61,16 @@ def main() -> int:
         children[name] = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
         print(f"[run] started {name} (pid {children[name].pid})", flush=True)
 
+    banner_pending = True
+    started_at = time.monotonic()
     exit_code = 0
     while not stopping:
+        if banner_pending and (web_answers() or time.monotonic() - started_at > 60):
+            banner_pending = False
+            banner = BASE_DIR / ".local" / "banner.txt"
+            if banner.exists():
+                print(banner.read_text(), flush=True)
+            print("[run] Ctrl-C stops the web server, the worker and beat.", flush=True)
         for name, child in children.items():
             if child.poll() is not None:
                 print(f"[run] {name} exited with {child.returncode}; stopping the rest", flush=True)

@@ -88,7 +88,7 @@ class Command(BaseCommand):
         base = settings.BASE_DOMAIN
         lines = [
             "",
-            "OpenChance is starting. Open:",
+            "OpenChance is running. Open:",
             f"  Public site & operator admin  http://{base}:{port}/admin/",
             f"      operator login            {OPERATOR_EMAIL} / {state['operator_password']}",
             f"  Demo tenant portal & API      http://{DEMO_SLUG}.{base}:{port}/",
@@ -102,4 +102,7 @@ class Command(BaseCommand):
             f"-H 'Authorization: Bearer {state['test_key']}' http://127.0.0.1:{port}/v1/me",
             "",
         ]
-        self.stdout.write("\n".join(lines))
+        banner = "\n".join(lines)
+        # scripts/run.py prints it again once the web server answers, below the start-up logs.
+        (settings.LOCAL_DIR / "banner.txt").write_text(banner)
+        self.stdout.write(banner)
