@@ -198,7 +198,7 @@ def _http_client(target: Target) -> httpx.Client:
             trust_env=False,  # no proxy from the environment: we connect where we checked
             timeout=httpx.Timeout(TOTAL_TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS),
             limits=httpx.Limits(
-                max_connections=20, max_keepalive_connections=4, keepalive_expiry=5.0
+                max_connections=20, max_keepalive_connections=8, keepalive_expiry=5.0
             ),
         )
         _clients[key] = client

@@ -12,8 +12,11 @@ Every function that reads the clock takes ``now`` so tests (and the sweeper) can
 
 import json
 import logging
+import os
 import random
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -36,7 +39,7 @@ from webhooks.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from webhooks.sender import Resolver, UnsafeUrlError, url_check, webhook_post
+from webhooks.sender import Resolver, SendResult, UnsafeUrlError, url_check, webhook_post
 from webhooks.signing import secret_generate, signed_headers
 
 logger = logging.getLogger(__name__)
@@ -300,10 +303,22 @@ def _owners_email_disabled(*, endpoint: WebhookEndpoint) -> None:
 # --- Fan-out
 
 
-def webhook_event_fan_out(*, event_id: str, now: datetime | None = None) -> list[str]:
+def webhook_event_fan_out(
+    *,
+    event_id: str,
+    now: datetime | None = None,
+    attempt_inline: bool = False,
+    resolver: Resolver | None = None,
+) -> list[str]:
     """Create one delivery per enabled endpoint subscribed to the event (current schema), enqueue
     them and publish the event to the WebSocket stream. Idempotent: an event is fanned out once
-    (``EventDispatch``), so a redelivered task or the sweeper create no duplicates."""
+    (``EventDispatch``), so a redelivered task or the sweeper create no duplicates.
+
+    With ``attempt_inline`` (the fan-out task) the first attempts to healthy endpoints are made
+    right here, once the deliveries are committed (``webhook_deliveries_attempt``), instead of by
+    a task each; an endpoint that is failing gets a task per delivery, so it never takes a place
+    in the batch. Must then run outside a transaction, like every attempt.
+    """
     now = now or timezone.now()
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
@@ -312,8 +327,10 @@ def webhook_event_fan_out(*, event_id: str, now: datetime | None = None) -> list
         _, created = EventDispatch.objects.get_or_create(event=event)
         if not created:
             return []
-        endpoints = WebhookEndpoint.objects.filter(is_enabled=True).filter(
-            Q(event_types__contains=[event.type]) | Q(event_types__contains=[ALL_EVENTS])
+        subscribed = list(
+            WebhookEndpoint.objects.filter(is_enabled=True)
+            .filter(Q(event_types__contains=[event.type]) | Q(event_types__contains=[ALL_EVENTS]))
+            .values_list("id", "failing_since")
         )
         deliveries = WebhookDelivery.objects.bulk_create(
             [
@@ -324,14 +341,22 @@ def webhook_event_fan_out(*, event_id: str, now: datetime | None = None) -> list
                     enqueued_at=now,
                     created_at=now,
                 )
-                for endpoint_id in endpoints.values_list("id", flat=True)
+                for endpoint_id, _ in subscribed
             ]  # fmt: skip
         )
+        healthy = {endpoint_id for endpoint_id, failing_since in subscribed if not failing_since}
         delivery_ids = [delivery.id for delivery in deliveries]
-        _enqueue_on_commit(delivery_ids)
+        inline_ids = [
+            delivery.id for delivery in deliveries
+            if attempt_inline and delivery.endpoint_id in healthy
+        ]  # fmt: skip
+        inline = set(inline_ids)
+        _enqueue_on_commit([id_ for id_ in delivery_ids if id_ not in inline])
         transaction.on_commit(
             partial(_stream_publish, schema_name=connection.schema_name, event=event)
         )
+    if inline_ids:
+        webhook_deliveries_attempt(delivery_ids=inline_ids, now=now, resolver=resolver)
     return delivery_ids
 
 
@@ -404,9 +429,10 @@ def _instance(model, fields: list, values) -> models.Model:
     return model.from_db(connection.alias, [field.attname for field in fields], converted)
 
 
-def _delivery_claim(delivery_id: str, now: datetime) -> _Claim | None:
-    """Take the lease of a due delivery and load it with its endpoint and event: one statement
-    (this is the hot path of every delivery)."""
+def _deliveries_claim(delivery_ids: list[str], now: datetime) -> list[_Claim]:
+    """Take the lease of the due deliveries among ``delivery_ids`` and load each with its endpoint
+    and event: one statement, however many (this is the hot path of every delivery). Deliveries
+    that are not due or that another worker holds are left out."""
     lease_until = now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
     parts = [
         ("d", _columns(WebhookDelivery)),
@@ -420,23 +446,51 @@ def _delivery_claim(delivery_id: str, now: datetime) -> _Claim | None:
         f'UPDATE "{WebhookDelivery._meta.db_table}" AS d SET locked_until = %s, '  # noqa: S608
         "attempt_count = d.attempt_count + 1, last_attempt_at = %s "
         f'FROM "{WebhookEndpoint._meta.db_table}" AS e, "{Event._meta.db_table}" AS ev '
-        "WHERE d.id = %s AND d.next_attempt_at <= %s "
+        "WHERE d.id = ANY(%s) AND d.next_attempt_at <= %s "
         "AND (d.locked_until IS NULL OR d.locked_until < %s) "
         f"AND e.id = d.endpoint_id AND ev.id = d.event_id RETURNING {returning}"
     )
     # Identifiers come from model metadata; every value is bound.
     with connection.cursor() as cursor:
-        cursor.execute(sql, [lease_until, now, delivery_id, now, now])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    instances, start = [], 0
-    for (_, fields), model in zip(parts, (WebhookDelivery, WebhookEndpoint, Event), strict=True):
-        instances.append(_instance(model, fields, row[start : start + len(fields)]))
-        start += len(fields)
-    delivery, endpoint, event = instances
-    delivery.endpoint, delivery.event = endpoint, event
-    return _Claim(delivery=delivery, endpoint=endpoint, event=event)
+        cursor.execute(sql, [lease_until, now, list(delivery_ids), now, now])
+        rows = cursor.fetchall()
+    claims = []
+    for row in rows:
+        instances, start = [], 0
+        for (_, fields), model in zip(
+            parts, (WebhookDelivery, WebhookEndpoint, Event), strict=True
+        ):
+            instances.append(_instance(model, fields, row[start : start + len(fields)]))
+            start += len(fields)
+        delivery, endpoint, event = instances
+        delivery.endpoint, delivery.event = endpoint, event
+        claims.append(_Claim(delivery=delivery, endpoint=endpoint, event=event))
+    return claims
+
+
+def _claims_release(claims: list[_Claim], *, status=None, last_error: str = "") -> None:
+    """Give back leases taken for attempts that were not made: the claim's attempt count is
+    undone. With ``status`` (exhausted: the endpoint is disabled) the delivery ends there."""
+    ids = [claim.delivery.pk for claim in claims]
+    changes = {"locked_until": None, "attempt_count": F("attempt_count") - 1}
+    if status is not None:
+        changes.update(status=status, next_attempt_at=None, last_error=last_error)
+    WebhookDelivery.objects.filter(pk__in=ids).update(**changes)
+
+
+def _request_send(
+    claim: _Claim, *, body: bytes, now: datetime, resolver: Resolver | None
+) -> SendResult:
+    """Sign and POST one attempt (no database access: batches call this from their threads)."""
+    # The timestamp is the wall clock of this attempt (receivers check it), never a test clock.
+    headers = signed_headers(
+        secrets_=webhook_endpoint_signing_secrets(claim.endpoint, now=now),
+        message_id=claim.event.id,
+        timestamp=int(time.time()),
+        body=body,
+    )
+    headers.update({"Content-Type": "application/json", "User-Agent": USER_AGENT})
+    return webhook_post(claim.endpoint.url, body=body, headers=headers, resolver=resolver)
 
 
 def webhook_delivery_attempt(
@@ -449,93 +503,212 @@ def webhook_delivery_attempt(
     committed before the request goes out, and nothing stays locked during the request.
     """
     now = now or timezone.now()
-    claim = _delivery_claim(delivery_id, now)
-    if claim is None:
+    claims = _deliveries_claim([delivery_id], now)
+    if not claims:
         return None
-    delivery, endpoint, event = claim.delivery, claim.endpoint, claim.event
-    if not endpoint.is_enabled:
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=WebhookDelivery.Status.EXHAUSTED,
-            next_attempt_at=None,
-            locked_until=None,
-            attempt_count=F("attempt_count") - 1,
-            last_error="endpoint disabled",
+    (claim,) = claims
+    if not claim.endpoint.is_enabled:
+        _claims_release(
+            claims, status=WebhookDelivery.Status.EXHAUSTED, last_error="endpoint disabled"
         )
         return None
+    result = _request_send(claim, body=event_body(claim.event), now=now, resolver=resolver)
+    return _attempt_record_unless_vanished(claim, result, now=now)
 
-    body = event_body(event)
-    # The timestamp is the wall clock of this attempt (receivers check it), never a test clock.
-    headers = signed_headers(
-        secrets_=webhook_endpoint_signing_secrets(endpoint, now=now),
-        message_id=event.id,
-        timestamp=int(time.time()),
-        body=body,
-    )
-    headers.update({"Content-Type": "application/json", "User-Agent": USER_AGENT})
-    result = webhook_post(endpoint.url, body=body, headers=headers, resolver=resolver)
+
+def _attempt_record_unless_vanished(claim: _Claim, result, *, now: datetime):
     try:
         return _attempt_record(claim, result, now=now)
     except IntegrityError:
-        if WebhookDelivery.objects.filter(pk=delivery.pk).exists():
+        if WebhookDelivery.objects.filter(pk=claim.delivery.pk).exists():
             raise
         # The endpoint (and its deliveries) was deleted while the request was in flight.
-        logger.info("delivery %s vanished with its endpoint during the attempt", delivery.pk)
+        logger.info("delivery %s vanished with its endpoint during the attempt", claim.delivery.pk)
         return None
 
 
-def _attempt_record(claim: _Claim, result, *, now: datetime) -> WebhookAttempt:
-    delivery, endpoint = claim.delivery, claim.endpoint
-    attempt = WebhookAttempt(
-        delivery=delivery,
-        number=delivery.attempt_count,
+# A batch of first attempts (``webhook_deliveries_attempt``) sends this many requests at once per
+# worker process. Requests whose turn has not come BATCH_BUDGET_SECONDS after the batch started
+# are handed to tasks of their own, so slow receivers cannot keep the others waiting for long
+# nor outlive the lease (WEBHOOK_LEASE_SECONDS > budget + the 15 s of a request).
+BATCH_THREADS = 8
+BATCH_BUDGET_SECONDS = 10.0
+BATCH_RECORD_INTERVAL_SECONDS = 0.1
+
+_batch_pool: ThreadPoolExecutor | None = None
+_batch_pool_pid: int | None = None
+_batch_pool_lock = threading.Lock()
+
+
+def _batch_threads() -> ThreadPoolExecutor:
+    """The request threads of this process (made after a prefork worker forked: threads do not
+    survive a fork). They only sign and send; every database access stays on the caller's
+    thread, with its connection and tenant schema."""
+    global _batch_pool, _batch_pool_pid
+    with _batch_pool_lock:
+        if _batch_pool is None or _batch_pool_pid != os.getpid():
+            _batch_pool = ThreadPoolExecutor(BATCH_THREADS, thread_name_prefix="webhooks")
+            _batch_pool_pid = os.getpid()
+        return _batch_pool
+
+
+def webhook_deliveries_attempt(
+    *, delivery_ids: list[str], now: datetime | None = None, resolver: Resolver | None = None
+) -> list[WebhookAttempt]:
+    """Attempt many due deliveries at once: one claim statement for all, the requests sent by
+    ``BATCH_THREADS`` threads, and the successes recorded in bulk as they come in (a slow
+    receiver delays nobody else's record). Failures are recorded one by one and retried by tasks
+    of their own, as ``webhook_delivery_attempt`` does. Deliveries not due or held elsewhere are
+    skipped; those whose request could not start within ``BATCH_BUDGET_SECONDS`` get a task.
+
+    Same guarantees as a single attempt: every lease is committed before its request goes out,
+    so a worker killed mid-batch leaves leased deliveries the sweeper re-enqueues. Must run
+    outside a transaction.
+    """
+    now = now or timezone.now()
+    claims = _deliveries_claim(delivery_ids, now)
+    disabled = [claim for claim in claims if not claim.endpoint.is_enabled]
+    if disabled:
+        _claims_release(
+            disabled, status=WebhookDelivery.Status.EXHAUSTED, last_error="endpoint disabled"
+        )
+    claims = [claim for claim in claims if claim.endpoint.is_enabled]
+    bodies = {claim.event.pk: event_body(claim.event) for claim in claims}
+    started = time.monotonic()
+    deadline = started + BATCH_BUDGET_SECONDS
+
+    def send(claim: _Claim) -> tuple[_Claim, datetime, SendResult] | None:
+        if time.monotonic() > deadline:
+            return None  # its turn came too late: a task of its own will make it
+        attempted_at = now + timedelta(seconds=time.monotonic() - started)
+        result = _request_send(
+            claim, body=bodies[claim.event.pk], now=attempted_at, resolver=resolver
+        )
+        return claim, attempted_at, result
+
+    pending = {_batch_threads().submit(send, claim): claim for claim in claims}
+    attempts, late = [], []
+    while pending:
+        # What came back within the interval is recorded together: one statement for a batch
+        # of quick receivers, and a slow one delays the others' records by at most that much.
+        done, _ = wait(pending, timeout=BATCH_RECORD_INTERVAL_SECONDS)
+        sent = []
+        for future in done:
+            claim = pending.pop(future)
+            outcome = future.result()
+            if outcome is None:
+                late.append(claim)
+            else:
+                sent.append(outcome)
+        attempts += _attempts_record(sent)
+    if late:
+        _claims_release(late)
+        WebhookDelivery.objects.filter(pk__in=[claim.delivery.pk for claim in late]).update(
+            enqueued_at=now
+        )
+        _enqueue_on_commit([claim.delivery.pk for claim in late])
+    return attempts
+
+
+def _attempts_record(sent: list[tuple[_Claim, datetime, SendResult]]) -> list[WebhookAttempt]:
+    """Record what a batch sent: every success in one statement, each failure on its own."""
+    attempts = []
+    successes = []
+    for claim, attempted_at, result in sent:
+        if result.is_success:
+            successes.append((_attempt_new(claim, result, now=attempted_at), claim, attempted_at))
+        else:
+            attempt = _attempt_record_unless_vanished(claim, result, now=attempted_at)
+            if attempt is not None:
+                attempts.append(attempt)
+    if successes:
+        try:
+            _successes_record(successes)
+            attempts += [attempt for attempt, _, _ in successes]
+        except IntegrityError:
+            # An endpoint was deleted during its request: record one by one, skipping it.
+            for _attempt, claim, attempted_at in successes:
+                result = next(r for c, _, r in sent if c is claim)
+                attempt = _attempt_record_unless_vanished(claim, result, now=attempted_at)
+                if attempt is not None:
+                    attempts.append(attempt)
+    return attempts
+
+
+def _attempt_new(claim: _Claim, result, *, now: datetime) -> WebhookAttempt:
+    return WebhookAttempt(
+        delivery=claim.delivery,
+        number=claim.delivery.attempt_count,
         attempted_at=now,
-        url=endpoint.url,
+        url=claim.endpoint.url,
         is_success=result.is_success,
         status_code=result.status_code,
         latency_ms=result.latency_ms,
         response_body=result.body.decode("utf-8", errors="replace").replace("\x00", ""),
         error=result.error,
     )
+
+
+def _attempt_record(claim: _Claim, result, *, now: datetime) -> WebhookAttempt:
+    attempt = _attempt_new(claim, result, now=now)
     if result.is_success:
-        _success_record(attempt, delivery, endpoint, now=now)
+        _successes_record([(attempt, claim, now)])
         return attempt
     return _failure_record(attempt, claim, result, now=now)
 
 
-def _success_record(attempt, delivery, endpoint, *, now: datetime) -> None:
-    """The common case in one statement (attempt row, delivery and, at most once a minute, the
-    endpoint's health), so a delivery costs two round trips to PostgreSQL in all."""
-    update_health = (
-        endpoint.failing_since is not None
-        or endpoint.last_success_at is None
-        or now - endpoint.last_success_at > timedelta(minutes=1)
-    )
+def _successes_record(successes: list[tuple[WebhookAttempt, _Claim, datetime]]) -> None:
+    """Record successful attempts in one statement, however many: the attempt rows, their
+    deliveries and, at most once a minute per endpoint, the endpoints' health. A single delivery
+    therefore costs two round trips to PostgreSQL (claim, record), and a batch about as many."""
     fields = _columns(WebhookAttempt)
-    values = [
-        field.get_db_prep_save(getattr(attempt, field.attname), connection) for field in fields
-    ]
     columns = ", ".join(f'"{field.column}"' for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    health = (
-        f', health AS (UPDATE "{WebhookEndpoint._meta.db_table}" '  # noqa: S608
-        "SET failing_since = NULL, last_success_at = %s WHERE id = %s)"
-        if update_health
-        else ""
-    )
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [
+        field.get_db_prep_save(getattr(attempt, field.attname), connection)
+        for attempt, _, _ in successes
+        for field in fields
+    ]
+    healthy_at: dict[str, datetime] = {}
+    for _, claim, attempted_at in successes:
+        endpoint = claim.endpoint
+        if (
+            endpoint.failing_since is not None
+            or endpoint.last_success_at is None
+            or attempted_at - endpoint.last_success_at > timedelta(minutes=1)
+        ):
+            healthy_at[endpoint.pk] = max(attempted_at, healthy_at.get(endpoint.pk, attempted_at))
+    health = ""
+    if healthy_at:
+        health = (
+            f', health AS (UPDATE "{WebhookEndpoint._meta.db_table}" AS e '  # noqa: S608
+            "SET failing_since = NULL, last_success_at = h.at "
+            "FROM unnest(%s::varchar[], %s::timestamptz[]) AS h(id, at) WHERE e.id = h.id)"
+        )
+        params += [list(healthy_at), list(healthy_at.values())]
     sql = (
         f'WITH attempt AS (INSERT INTO "{WebhookAttempt._meta.db_table}" ({columns}) '  # noqa: S608
-        f"VALUES ({placeholders})){health} "
-        f'UPDATE "{WebhookDelivery._meta.db_table}" SET status = %s, next_attempt_at = NULL, '
-        "succeeded_at = %s, locked_until = NULL, enqueued_at = NULL, last_status_code = %s, "
-        "last_error = '' WHERE id = %s"
+        f"VALUES {', '.join([row] * len(successes))}){health} "
+        f'UPDATE "{WebhookDelivery._meta.db_table}" AS d SET status = %s, '
+        "next_attempt_at = NULL, succeeded_at = s.at, locked_until = NULL, enqueued_at = NULL, "
+        "last_status_code = s.status_code, last_error = '' "
+        "FROM unnest(%s::varchar[], %s::timestamptz[], %s::integer[]) AS s(id, at, status_code) "
+        "WHERE d.id = s.id"
     )
-    params = [*values, *([now, endpoint.pk] if update_health else [])]
-    params += [WebhookDelivery.Status.SUCCEEDED, now, attempt.status_code, delivery.pk]
+    params += [
+        WebhookDelivery.Status.SUCCEEDED,
+        [claim.delivery.pk for _, claim, _ in successes],
+        [attempted_at for _, _, attempted_at in successes],
+        [attempt.status_code for attempt, _, _ in successes],
+    ]
+    # Identifiers come from model metadata; every value is bound.
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    delivery.status, delivery.next_attempt_at, delivery.succeeded_at = (
-        WebhookDelivery.Status.SUCCEEDED, None, now
-    )  # fmt: skip
+    for _, claim, attempted_at in successes:
+        delivery = claim.delivery
+        delivery.status, delivery.next_attempt_at, delivery.succeeded_at = (
+            WebhookDelivery.Status.SUCCEEDED, None, attempted_at
+        )  # fmt: skip
 
 
 def _failure_record(attempt, claim: _Claim, result, *, now: datetime) -> WebhookAttempt:

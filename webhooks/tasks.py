@@ -9,7 +9,8 @@ from webhooks import services
 
 @shared_task(name="webhooks.event_fan_out", acks_late=True, ignore_result=True)
 def webhook_event_fan_out_task(event_id: str) -> None:
-    services.webhook_event_fan_out(event_id=event_id)
+    # The first attempts to healthy endpoints are made here, as one batch (see the service).
+    services.webhook_event_fan_out(event_id=event_id, attempt_inline=True)
 
 
 @shared_task(name="webhooks.delivery_attempt", acks_late=True, ignore_result=True)
