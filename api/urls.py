@@ -3,11 +3,10 @@
 
 from django.urls import include, path, re_path
 
-from api.views import MeView
-from openchance.views import not_found
+from api.views import MeView, UnknownRouteView
 
 urlpatterns = [
     path("me", MeView.as_view(), name="api-me"),
     path("", include("api.v1.urls")),
-    re_path(r"^", not_found),
+    re_path(r"^", UnknownRouteView.as_view()),
 ]

@@ -1,6 +1,7 @@
 """The gateway's own endpoints. Thin: everything they show comes from the gateway's context."""
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from api.bases import ApiView
@@ -54,3 +55,17 @@ class MeView(ApiView):
             },
         }
         return Response(MeSerializer(me).data)
+
+
+@extend_schema(exclude=True)
+class UnknownRouteView(ApiView):
+    """Anything under /v1 that matches no route: a 404 problem, after the gateway, so the answer
+    carries the rate-limit headers and counts against the limits like any call (probing unknown
+    routes is not free, and a client learns nothing about routes without a valid key)."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def _not_found(self, request, *args, **kwargs):
+        raise NotFound(f"No route matches {request.method} {request.path}.")
+
+    get = post = put = patch = delete = head = options = _not_found

@@ -2,6 +2,7 @@
 
 from django.urls import include, path, re_path
 
+from api.v1.docs import RedocView, SwaggerView
 from openchance.views import not_found
 
 handler404 = "openchance.views.not_found"
@@ -9,5 +10,7 @@ handler500 = "openchance.views.server_error"
 
 urlpatterns = [
     path("v1/", include("api.urls")),
+    path("docs/", SwaggerView.as_view(), name="docs"),
+    path("docs/redoc/", RedocView.as_view(), name="docs-redoc"),
     re_path(r"^", not_found),
 ]

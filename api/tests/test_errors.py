@@ -79,6 +79,15 @@ def test_unknown_route_is_404(api_client):
     _problem(api_client.get("/v1/_probe/nope"), 404, "not_found")
 
 
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_unknown_routes_pass_the_gateway_and_carry_rate_limit_headers(api_client, method):
+    response = getattr(api_client, method)("/v1/no/such/route")
+
+    _problem(response, 404, "not_found")
+    for header in ["X-RateLimit-Limit", "X-RateLimit-Remaining", "RateLimit", "RateLimit-Policy"]:
+        assert header in response
+
+
 def test_auth_errors_carry_www_authenticate(api_client_factory, tenant):
     response = api_client_factory(None).get("/v1/_probe/items/a")
 

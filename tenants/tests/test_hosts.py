@@ -89,10 +89,11 @@ def test_custom_domain_resolves_to_its_tenant(tenant):
     assert response.context["tenant"] == tenant
 
 
-def test_unknown_api_route_is_a_problem_404(tenant_client):
-    response = tenant_client.get("/v1/nothing-here")
-
-    _problem(response, 404, "not_found")
+def test_unknown_api_routes_answer_problems_not_html(tenant_client, api_client):
+    # Without a key the gateway answers first; with one, the route is unknown.
+    _problem(tenant_client.get("/v1/nothing-here"), 401, "invalid_api_key")
+    _problem(api_client.get("/v1/nothing-here"), 404, "not_found")
+    _problem(api_client.post("/v1", content_type="application/json"), 404, "not_found")
 
 
 def test_suspended_tenant_gets_403_everywhere_but_the_operator_admin(

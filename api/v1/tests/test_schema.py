@@ -150,3 +150,12 @@ def test_docs_pages_work_without_the_internet(tenant, path):
 def test_redoc_uses_the_local_script(tenant):
     html = Client(HTTP_HOST=host_of(tenant)).get("/docs/redoc/").content.decode()
     assert "redoc.standalone.js" in html and settings.STATIC_URL in html
+
+
+@pytest.mark.parametrize("path", ["/docs/", "/docs/redoc/", "/v1/openapi.json"])
+def test_reference_is_served_on_the_shared_api_host_too(path):
+    from django.test import Client
+
+    response = Client(HTTP_HOST="api.localhost").get(path)
+
+    assert response.status_code == 200
