@@ -468,14 +468,21 @@ def _deliveries_claim(delivery_ids: list[str], now: datetime) -> list[_Claim]:
     return claims
 
 
-def _claims_release(claims: list[_Claim], *, status=None, last_error: str = "") -> None:
-    """Give back leases taken for attempts that were not made: the claim's attempt count is
-    undone. With ``status`` (exhausted: the endpoint is disabled) the delivery ends there."""
-    ids = [claim.delivery.pk for claim in claims]
-    changes = {"locked_until": None, "attempt_count": F("attempt_count") - 1}
-    if status is not None:
-        changes.update(status=status, next_attempt_at=None, last_error=last_error)
-    WebhookDelivery.objects.filter(pk__in=ids).update(**changes)
+def _claims_release(claims: list[_Claim], **changes) -> None:
+    """Give back leases taken for attempts that were not made (the claim's attempt count is
+    undone), with ``changes`` to the deliveries."""
+    WebhookDelivery.objects.filter(pk__in=[claim.delivery.pk for claim in claims]).update(
+        locked_until=None, attempt_count=F("attempt_count") - 1, **changes
+    )
+
+
+def _claims_release_disabled(claims: list[_Claim]) -> None:
+    _claims_release(
+        claims,
+        status=WebhookDelivery.Status.EXHAUSTED,
+        next_attempt_at=None,
+        last_error="endpoint disabled",
+    )
 
 
 def _request_send(
@@ -508,9 +515,7 @@ def webhook_delivery_attempt(
         return None
     (claim,) = claims
     if not claim.endpoint.is_enabled:
-        _claims_release(
-            claims, status=WebhookDelivery.Status.EXHAUSTED, last_error="endpoint disabled"
-        )
+        _claims_release_disabled(claims)
         return None
     result = _request_send(claim, body=event_body(claim.event), now=now, resolver=resolver)
     return _attempt_record_unless_vanished(claim, result, now=now)
@@ -559,7 +564,8 @@ def webhook_deliveries_attempt(
     ``BATCH_THREADS`` threads, and the successes recorded in bulk as they come in (a slow
     receiver delays nobody else's record). Failures are recorded one by one and retried by tasks
     of their own, as ``webhook_delivery_attempt`` does. Deliveries not due or held elsewhere are
-    skipped; those whose request could not start within ``BATCH_BUDGET_SECONDS`` get a task.
+    skipped; those whose request could not start within ``BATCH_BUDGET_SECONDS`` (or whose
+    sending raised) are handed back to a task of their own.
 
     Same guarantees as a single attempt: every lease is committed before its request goes out,
     so a worker killed mid-batch leaves leased deliveries the sweeper re-enqueues. Must run
@@ -569,9 +575,7 @@ def webhook_deliveries_attempt(
     claims = _deliveries_claim(delivery_ids, now)
     disabled = [claim for claim in claims if not claim.endpoint.is_enabled]
     if disabled:
-        _claims_release(
-            disabled, status=WebhookDelivery.Status.EXHAUSTED, last_error="endpoint disabled"
-        )
+        _claims_release_disabled(disabled)
     claims = [claim for claim in claims if claim.endpoint.is_enabled]
     bodies = {claim.event.pk: event_body(claim.event) for claim in claims}
     started = time.monotonic()
@@ -581,32 +585,37 @@ def webhook_deliveries_attempt(
         if time.monotonic() > deadline:
             return None  # its turn came too late: a task of its own will make it
         attempted_at = now + timedelta(seconds=time.monotonic() - started)
-        result = _request_send(
-            claim, body=bodies[claim.event.pk], now=attempted_at, resolver=resolver
-        )
+        try:
+            result = _request_send(
+                claim, body=bodies[claim.event.pk], now=attempted_at, resolver=resolver
+            )
+        except Exception:  # one endpoint's surprise must not cost the others their records
+            logger.exception("delivery %s failed in its batch; it gets a task", claim.delivery.pk)
+            return None
         return claim, attempted_at, result
 
     pending = {_batch_threads().submit(send, claim): claim for claim in claims}
-    attempts, late = [], []
-    while pending:
-        # What came back within the interval is recorded together: one statement for a batch
-        # of quick receivers, and a slow one delays the others' records by at most that much.
-        done, _ = wait(pending, timeout=BATCH_RECORD_INTERVAL_SECONDS)
-        sent = []
-        for future in done:
-            claim = pending.pop(future)
-            outcome = future.result()
-            if outcome is None:
-                late.append(claim)
-            else:
-                sent.append(outcome)
-        attempts += _attempts_record(sent)
-    if late:
-        _claims_release(late)
-        WebhookDelivery.objects.filter(pk__in=[claim.delivery.pk for claim in late]).update(
-            enqueued_at=now
-        )
-        _enqueue_on_commit([claim.delivery.pk for claim in late])
+    attempts, unsent = [], []
+    try:
+        while pending:
+            # What came back within the interval is recorded together: one statement for a
+            # batch of quick receivers, and a slow one delays the others' records that much.
+            done, _ = wait(pending, timeout=BATCH_RECORD_INTERVAL_SECONDS)
+            sent = []
+            for future in done:
+                claim = pending.pop(future)
+                outcome = future.result()
+                if outcome is None:
+                    unsent.append(claim)
+                else:
+                    sent.append(outcome)
+            attempts += _attempts_record(sent)
+    finally:
+        for future in pending:  # only after an error: the sweeper takes over their leases
+            future.cancel()
+    if unsent:
+        _claims_release(unsent, enqueued_at=now + timedelta(seconds=time.monotonic() - started))
+        _enqueue_on_commit([claim.delivery.pk for claim in unsent])
     return attempts
 
 
