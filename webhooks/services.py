@@ -315,9 +315,9 @@ def webhook_event_fan_out(
     (``EventDispatch``), so a redelivered task or the sweeper create no duplicates.
 
     With ``attempt_inline`` (the fan-out task) the first attempts to healthy endpoints are made
-    right here, once the deliveries are committed (``webhook_deliveries_attempt``), instead of by
-    a task each; an endpoint that is failing gets a task per delivery, so it never takes a place
-    in the batch. Must then run outside a transaction, like every attempt.
+    right here as one batch (``_batch_attempt``), once the deliveries are committed, instead of
+    by a task each; an endpoint that is failing gets a task per delivery, so it never takes a
+    place in the batch. Must then run outside a transaction, like every attempt.
     """
     now = now or timezone.now()
     event = Event.objects.filter(pk=event_id).first()
@@ -327,37 +327,45 @@ def webhook_event_fan_out(
         _, created = EventDispatch.objects.get_or_create(event=event)
         if not created:
             return []
-        subscribed = list(
-            WebhookEndpoint.objects.filter(is_enabled=True)
-            .filter(Q(event_types__contains=[event.type]) | Q(event_types__contains=[ALL_EVENTS]))
-            .values_list("id", "failing_since")
+        endpoints = list(
+            WebhookEndpoint.objects.filter(is_enabled=True).filter(
+                Q(event_types__contains=[event.type]) | Q(event_types__contains=[ALL_EVENTS])
+            )
         )
+        # The batch's deliveries are created claimed (leased, attempt 1 under way), so the lease
+        # is committed with them, before any request goes out, without a statement of its own.
+        lease = {
+            "locked_until": now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS),
+            "attempt_count": 1,
+            "last_attempt_at": now,
+        }
         deliveries = WebhookDelivery.objects.bulk_create(
             [
                 WebhookDelivery(
-                    endpoint_id=endpoint_id,
+                    endpoint=endpoint,
                     event=event,
                     next_attempt_at=now,
                     enqueued_at=now,
                     created_at=now,
+                    **(lease if attempt_inline and endpoint.failing_since is None else {}),
                 )
-                for endpoint_id, _ in subscribed
+                for endpoint in endpoints
             ]  # fmt: skip
         )
-        healthy = {endpoint_id for endpoint_id, failing_since in subscribed if not failing_since}
-        delivery_ids = [delivery.id for delivery in deliveries]
-        inline_ids = [
-            delivery.id for delivery in deliveries
-            if attempt_inline and delivery.endpoint_id in healthy
-        ]  # fmt: skip
-        inline = set(inline_ids)
-        _enqueue_on_commit([id_ for id_ in delivery_ids if id_ not in inline])
+        batch = [
+            _Claim(delivery=delivery, endpoint=delivery.endpoint, event=event)
+            for delivery in deliveries
+            if delivery.locked_until is not None
+        ]
+        _enqueue_on_commit(
+            [delivery.id for delivery in deliveries if delivery.locked_until is None]
+        )
         transaction.on_commit(
             partial(_stream_publish, schema_name=connection.schema_name, event=event)
         )
-    if inline_ids:
-        webhook_deliveries_attempt(delivery_ids=inline_ids, now=now, resolver=resolver)
-    return delivery_ids
+    if batch:
+        _batch_attempt(batch, now=now, resolver=resolver)
+    return [delivery.id for delivery in deliveries]
 
 
 def _stream_publish(*, schema_name: str, event: Event) -> None:
@@ -429,10 +437,10 @@ def _instance(model, fields: list, values) -> models.Model:
     return model.from_db(connection.alias, [field.attname for field in fields], converted)
 
 
-def _deliveries_claim(delivery_ids: list[str], now: datetime) -> list[_Claim]:
-    """Take the lease of the due deliveries among ``delivery_ids`` and load each with its endpoint
-    and event: one statement, however many (this is the hot path of every delivery). Deliveries
-    that are not due or that another worker holds are left out."""
+def _delivery_claim(delivery_id: str, now: datetime) -> _Claim | None:
+    """Take the lease of a due delivery and load it with its endpoint and event: one statement
+    (the hot path of every attempt made by a task). None if it is not due or another worker
+    holds it."""
     lease_until = now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
     parts = [
         ("d", _columns(WebhookDelivery)),
@@ -446,26 +454,23 @@ def _deliveries_claim(delivery_ids: list[str], now: datetime) -> list[_Claim]:
         f'UPDATE "{WebhookDelivery._meta.db_table}" AS d SET locked_until = %s, '  # noqa: S608
         "attempt_count = d.attempt_count + 1, last_attempt_at = %s "
         f'FROM "{WebhookEndpoint._meta.db_table}" AS e, "{Event._meta.db_table}" AS ev '
-        "WHERE d.id = ANY(%s) AND d.next_attempt_at <= %s "
+        "WHERE d.id = %s AND d.next_attempt_at <= %s "
         "AND (d.locked_until IS NULL OR d.locked_until < %s) "
         f"AND e.id = d.endpoint_id AND ev.id = d.event_id RETURNING {returning}"
     )
     # Identifiers come from model metadata; every value is bound.
     with connection.cursor() as cursor:
-        cursor.execute(sql, [lease_until, now, list(delivery_ids), now, now])
-        rows = cursor.fetchall()
-    claims = []
-    for row in rows:
-        instances, start = [], 0
-        for (_, fields), model in zip(
-            parts, (WebhookDelivery, WebhookEndpoint, Event), strict=True
-        ):
-            instances.append(_instance(model, fields, row[start : start + len(fields)]))
-            start += len(fields)
-        delivery, endpoint, event = instances
-        delivery.endpoint, delivery.event = endpoint, event
-        claims.append(_Claim(delivery=delivery, endpoint=endpoint, event=event))
-    return claims
+        cursor.execute(sql, [lease_until, now, delivery_id, now, now])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for (_, fields), model in zip(parts, (WebhookDelivery, WebhookEndpoint, Event), strict=True):
+        instances.append(_instance(model, fields, row[start : start + len(fields)]))
+        start += len(fields)
+    delivery, endpoint, event = instances
+    delivery.endpoint, delivery.event = endpoint, event
+    return _Claim(delivery=delivery, endpoint=endpoint, event=event)
 
 
 def _claims_release(claims: list[_Claim], **changes) -> None:
@@ -473,15 +478,6 @@ def _claims_release(claims: list[_Claim], **changes) -> None:
     undone), with ``changes`` to the deliveries."""
     WebhookDelivery.objects.filter(pk__in=[claim.delivery.pk for claim in claims]).update(
         locked_until=None, attempt_count=F("attempt_count") - 1, **changes
-    )
-
-
-def _claims_release_disabled(claims: list[_Claim]) -> None:
-    _claims_release(
-        claims,
-        status=WebhookDelivery.Status.EXHAUSTED,
-        next_attempt_at=None,
-        last_error="endpoint disabled",
     )
 
 
@@ -510,12 +506,16 @@ def webhook_delivery_attempt(
     committed before the request goes out, and nothing stays locked during the request.
     """
     now = now or timezone.now()
-    claims = _deliveries_claim([delivery_id], now)
-    if not claims:
+    claim = _delivery_claim(delivery_id, now)
+    if claim is None:
         return None
-    (claim,) = claims
     if not claim.endpoint.is_enabled:
-        _claims_release_disabled(claims)
+        _claims_release(
+            [claim],
+            status=WebhookDelivery.Status.EXHAUSTED,
+            next_attempt_at=None,
+            last_error="endpoint disabled",
+        )
         return None
     result = _request_send(claim, body=event_body(claim.event), now=now, resolver=resolver)
     return _attempt_record_unless_vanished(claim, result, now=now)
@@ -532,7 +532,7 @@ def _attempt_record_unless_vanished(claim: _Claim, result, *, now: datetime):
         return None
 
 
-# A batch of first attempts (``webhook_deliveries_attempt``) sends this many requests at once per
+# A batch of first attempts (``_batch_attempt``) sends this many requests at once per
 # worker process. Requests whose turn has not come BATCH_BUDGET_SECONDS after the batch started
 # are handed to tasks of their own, so slow receivers cannot keep the others waiting for long
 # nor outlive the lease (WEBHOOK_LEASE_SECONDS > budget + the 15 s of a request).
@@ -557,26 +557,19 @@ def _batch_threads() -> ThreadPoolExecutor:
         return _batch_pool
 
 
-def webhook_deliveries_attempt(
-    *, delivery_ids: list[str], now: datetime | None = None, resolver: Resolver | None = None
+def _batch_attempt(
+    claims: list[_Claim], *, now: datetime, resolver: Resolver | None
 ) -> list[WebhookAttempt]:
-    """Attempt many due deliveries at once: one claim statement for all, the requests sent by
-    ``BATCH_THREADS`` threads, and the successes recorded in bulk as they come in (a slow
-    receiver delays nobody else's record). Failures are recorded one by one and retried by tasks
-    of their own, as ``webhook_delivery_attempt`` does. Deliveries not due or held elsewhere are
-    skipped; those whose request could not start within ``BATCH_BUDGET_SECONDS`` (or whose
-    sending raised) are handed back to a task of their own.
+    """Make the claimed attempts at once: the requests are sent by ``BATCH_THREADS`` threads and
+    the successes recorded in bulk as they come in (a slow receiver delays nobody else's record).
+    Failures are recorded one by one and retried by tasks of their own, as
+    ``webhook_delivery_attempt`` does. A request that could not start within
+    ``BATCH_BUDGET_SECONDS`` (or whose sending raised) is handed back to a task of its own.
 
-    Same guarantees as a single attempt: every lease is committed before its request goes out,
-    so a worker killed mid-batch leaves leased deliveries the sweeper re-enqueues. Must run
+    The same guarantees as a single attempt: the leases were committed before this runs, so a
+    worker killed mid-batch leaves leased deliveries that the sweeper re-enqueues. Must run
     outside a transaction.
     """
-    now = now or timezone.now()
-    claims = _deliveries_claim(delivery_ids, now)
-    disabled = [claim for claim in claims if not claim.endpoint.is_enabled]
-    if disabled:
-        _claims_release_disabled(disabled)
-    claims = [claim for claim in claims if claim.endpoint.is_enabled]
     bodies = {claim.event.pk: event_body(claim.event) for claim in claims}
     started = time.monotonic()
     deadline = started + BATCH_BUDGET_SECONDS
