@@ -197,6 +197,9 @@ def _http_client(target: Target) -> httpx.Client:
             follow_redirects=False,
             trust_env=False,  # no proxy from the environment: we connect where we checked
             timeout=httpx.Timeout(TOTAL_TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS),
+            # Room for the 8 requests a fan-out batch may send to one host at once: with fewer
+            # kept alive, each batch closes and reopens connections (and can overflow a small
+            # receiver's accept backlog: a 1 s SYN retransmit).
             limits=httpx.Limits(
                 max_connections=20, max_keepalive_connections=8, keepalive_expiry=5.0
             ),
