@@ -233,6 +233,47 @@ def test_a_surprise_while_sending_one_request_costs_the_others_nothing(
         bad.close()
 
 
+def test_an_endpoint_deleted_during_its_batch_request_costs_the_others_nothing(
+    _session_tenants, django_db_blocker, settings
+):
+    # given: committed data (the foreign keys are checked at commit), two receivers, and one
+    # endpoint deleted by someone else while its request is in flight; tasks go to a queue no
+    # worker of the session reads
+    alpha = _session_tenants[0]
+    kept_sink, doomed_sink = WebhookSink(), WebhookSink()
+    settings.WEBHOOK_ALLOWED_PRIVATE_HOSTS = [kept_sink.host, doomed_sink.host]
+    settings.WEBHOOK_QUEUE = f"webhooks-test-{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock(), tenant_context(alpha):
+        kept = webhook_endpoint_create(url=kept_sink.url(), event_types=["batch.deleted"])
+        doomed = webhook_endpoint_create(url=doomed_sink.url(), event_types=["batch.deleted"])
+        event = Event.objects.create(type="batch.deleted", data={}, livemode=True)
+        try:
+
+            def deleting_resolver(host, port):  # runs in a request thread: its own connection
+                if port == doomed_sink.port:
+                    with tenant_context(alpha):
+                        WebhookEndpoint.objects.filter(pk=doomed.pk).delete()
+                    connection.close()
+                return ["127.0.0.1"]
+
+            # when
+            webhook_event_fan_out(
+                event_id=event.id, attempt_inline=True, resolver=deleting_resolver
+            )
+            # then
+            assert len(kept_sink.requests) == len(doomed_sink.requests) == 1
+            assert list(WebhookDelivery.objects.filter(event=event)) == [
+                WebhookDelivery.objects.get(endpoint=kept, status=Status.SUCCEEDED)
+            ]
+            assert WebhookAttempt.objects.filter(delivery__event=event).count() == 1
+        finally:
+            WebhookEndpoint.objects.filter(pk__in=[kept.pk, doomed.pk]).delete()
+            event.delete()
+            kept_sink.close()
+            doomed_sink.close()
+            get_redis_connection("default").delete(settings.WEBHOOK_QUEUE)
+
+
 @pytest.mark.slow
 def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(
     _session_tenants, django_db_blocker, settings, sink, tmp_path
