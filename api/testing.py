@@ -44,7 +44,7 @@ def uvicorn_server(*, workers: int = 1, log_dir: Path, **env):
         deadline = time.monotonic() + 60
         while True:
             try:
-                httpx.get(f"{base_url}/healthz", timeout=2)
+                httpx.get(f"{base_url}/livez", timeout=2)
                 break
             except httpx.TransportError:
                 if process.poll() is not None or time.monotonic() > deadline:

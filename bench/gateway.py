@@ -94,7 +94,7 @@ def _server_start(port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while True:
         try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            httpx.get(f"http://127.0.0.1:{port}/livez", timeout=2)
             return process
         except httpx.TransportError:
             if process.poll() is not None or time.monotonic() > deadline:
