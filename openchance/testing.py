@@ -44,3 +44,17 @@ def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.1, message
         if time.monotonic() > deadline:
             pytest.fail(message or f"condition not met within {timeout} s")
         time.sleep(interval)
+
+
+def problem(response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/problem+json"), response["Content-Type"]
+    body = response.json()
+    for member in ("type", "title", "status", "detail", "code", "request_id"):
+        assert member in body, body
+    assert body["status"] == status
+    assert body["request_id"] == response["X-Request-Id"]
+    assert body["type"].endswith(body["code"]) and body["title"] and body["detail"]
+    if code is not None:
+        assert body["code"] == code, body
+    return body

@@ -12,7 +12,7 @@ from api.keys import api_key_generate
 from api.models import ApiKey
 from api.services import api_key_create, api_key_revoke
 from billing.models import UsageMinute
-from openchance.testing import host_of
+from openchance.testing import host_of, problem
 from tenants.services import tenant_suspend
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +23,6 @@ API_HOST = f"api.{settings.BASE_DOMAIN}"
 @pytest.fixture
 def probes(settings):
     settings.ROOT_URLCONF = "api.tests.probes"
-
-
-def _problem(response, status, code):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert (body["status"], body["code"]) == (status, code)
-    assert body["request_id"] == response["X-Request-Id"]
-    assert body["type"].endswith(code) and body["title"] and body["detail"]
-    return body
 
 
 def test_me_shows_tenant_key_plan_limits_and_usage(api_client, tenant, live_key):
@@ -81,7 +71,7 @@ def test_missing_malformed_or_unknown_keys_get_401(api_client_factory, case, ten
 
     response = api_client_factory(key).get("/v1/me")
 
-    _problem(response, 401, "invalid_api_key")
+    problem(response, 401, "invalid_api_key")
 
 
 def test_malformed_key_is_refused_without_any_lookup(
@@ -93,7 +83,7 @@ def test_malformed_key_is_refused_without_any_lookup(
     with django_assert_num_queries(0):
         response = client.get("/v1/me")
 
-    _problem(response, 401, "invalid_api_key")
+    problem(response, 401, "invalid_api_key")
     assert "malformed" in response.json()["detail"]
 
 
@@ -102,7 +92,7 @@ def test_non_bearer_scheme_is_refused(tenant, live_key):
         "/v1/me"
     )
 
-    _problem(response, 401, "invalid_api_key")
+    problem(response, 401, "invalid_api_key")
 
 
 def test_revoked_and_expired_keys_get_401(api_client_factory, tenant):
@@ -111,8 +101,8 @@ def test_revoked_and_expired_keys_get_401(api_client_factory, tenant):
     expired = api_key_create(tenant=tenant, name="expired")
     ApiKey.objects.filter(pk=expired.api_key.pk).update(expires_at=timezone.now())
 
-    _problem(api_client_factory(revoked.secret).get("/v1/me"), 401, "invalid_api_key")
-    _problem(api_client_factory(expired.secret).get("/v1/me"), 401, "invalid_api_key")
+    problem(api_client_factory(revoked.secret).get("/v1/me"), 401, "invalid_api_key")
+    problem(api_client_factory(expired.secret).get("/v1/me"), 401, "invalid_api_key")
 
 
 def test_outsider_key_on_the_tenant_host_gets_401_and_nothing_is_metered(
@@ -125,7 +115,7 @@ def test_outsider_key_on_the_tenant_host_gets_401_and_nothing_is_metered(
     response = api_client_factory(other_live_key).get("/v1/me")
 
     # then
-    body = _problem(response, 401, "invalid_api_key")
+    body = problem(response, 401, "invalid_api_key")
     assert "does not belong" in body["detail"]
     assert "alpha" not in response.content.decode()
     assert UsageMinute.objects.filter(tenant=tenant).count() == before
@@ -150,12 +140,12 @@ def test_on_the_shared_api_host_the_key_alone_selects_tenant_and_mode(
 
 
 def test_shared_api_host_without_a_key_gets_401(tenant):
-    _problem(Client(HTTP_HOST=API_HOST).get("/v1/me"), 401, "invalid_api_key")
+    problem(Client(HTTP_HOST=API_HOST).get("/v1/me"), 401, "invalid_api_key")
 
 
 def test_unknown_v1_routes_are_problem_404_on_both_hosts(api_client_factory, live_key):
-    _problem(api_client_factory(live_key).get("/v1/nothing/here"), 404, "not_found")
-    _problem(api_client_factory(live_key, host=API_HOST).get("/v1/nothing"), 404, "not_found")
+    problem(api_client_factory(live_key).get("/v1/nothing/here"), 404, "not_found")
+    problem(api_client_factory(live_key, host=API_HOST).get("/v1/nothing"), 404, "not_found")
 
 
 def test_test_keys_act_on_the_sandbox_schema_and_live_keys_on_live(
@@ -194,7 +184,7 @@ def test_scope_matrix(probes, api_client_factory, tenant, scopes, method, status
     assert response.status_code == status
     if status == 403:
         required = "challenges:read" if method == "get" else "challenges:write"
-        body = _problem(response, 403, "insufficient_scope")
+        body = problem(response, 403, "insufficient_scope")
         assert body["required_scope"] == required and required in body["detail"]
 
 
@@ -211,7 +201,7 @@ def test_keys_of_a_suspended_tenant_get_403_on_the_shared_api_host(
 
     response = api_client_factory(live_key, host=API_HOST).get("/v1/me")
 
-    _problem(response, 403, "tenant_suspended")
+    problem(response, 403, "tenant_suspended")
 
 
 def test_expiring_key_works_until_its_expiry(api_client_factory, tenant):

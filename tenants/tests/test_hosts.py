@@ -6,20 +6,11 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from marketplace.models import Challenge
+from openchance.testing import problem
 from tenants.models import Domain
 from tenants.services import tenant_reactivate, tenant_suspend
 
 pytestmark = pytest.mark.django_db
-
-
-def _problem(response, status, code):
-    assert response.status_code == status
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["code"] == code
-    assert body["status"] == status
-    assert body["request_id"] == response["X-Request-Id"]
-    return body
 
 
 def test_two_tenants_data_never_mix_through_the_orm(tenant, other_tenant):
@@ -62,7 +53,7 @@ def test_two_tenants_data_never_mix_through_http(tenant, tenant_client, other_te
 def test_unknown_host_gets_a_problem_404_not_a_debug_page():
     response = Client(HTTP_HOST="nobody.localhost").get("/")
 
-    body = _problem(response, 404, "unknown_host")
+    body = problem(response, 404, "unknown_host")
     assert "nobody.localhost" in body["detail"]
 
 
@@ -70,7 +61,7 @@ def test_unknown_host_gets_a_problem_404_not_a_debug_page():
 def test_other_unknown_hosts_are_refused(host, tenant):
     response = Client(HTTP_HOST=host).get("/")
 
-    _problem(response, 404, "unknown_host")
+    problem(response, 404, "unknown_host")
 
 
 def test_host_with_port_and_case_resolves(tenant):
@@ -91,9 +82,9 @@ def test_custom_domain_resolves_to_its_tenant(tenant):
 
 def test_unknown_api_routes_answer_problems_not_html(tenant_client, api_client):
     # Without a key the gateway answers first; with one, the route is unknown.
-    _problem(tenant_client.get("/v1/nothing-here"), 401, "invalid_api_key")
-    _problem(api_client.get("/v1/nothing-here"), 404, "not_found")
-    _problem(api_client.post("/v1", content_type="application/json"), 404, "not_found")
+    problem(tenant_client.get("/v1/nothing-here"), 401, "invalid_api_key")
+    problem(api_client.get("/v1/nothing-here"), 404, "not_found")
+    problem(api_client.post("/v1", content_type="application/json"), 404, "not_found")
 
 
 def test_suspended_tenant_gets_403_everywhere_but_the_operator_admin(
@@ -104,7 +95,7 @@ def test_suspended_tenant_gets_403_everywhere_but_the_operator_admin(
 
     # then: every path on the tenant's host is refused
     for path in ["/", "/v1/anything", "/docs/"]:
-        _problem(tenant_client.get(path), 403, "tenant_suspended")
+        problem(tenant_client.get(path), 403, "tenant_suspended")
     # ...but the operator admin on the public host still works
     assert public_client.get("/admin/login/").status_code == 200
 
