@@ -200,3 +200,100 @@ def test_migrate_schemas_creates_a_missing_template():
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA IF EXISTS tenant_template CASCADE")
             cursor.execute("ALTER SCHEMA tenant_template_saved RENAME TO tenant_template")
+
+
+def _catalog(schema: str) -> dict:
+    """Everything a migration could refer to, with the schema's own name taken out."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT table_name, column_name, data_type, is_nullable,
+                   coalesce(column_default, ''), is_identity, is_generated,
+                   coalesce(generation_expression, '')
+            FROM information_schema.columns WHERE table_schema = %s
+            """,
+            [schema],
+        )
+        columns = set(cursor.fetchall())
+        cursor.execute(
+            """
+            SELECT c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid)
+            FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s
+            """,
+            [schema],
+        )
+        constraints = {
+            (table, name, kind, definition.replace(f'"{schema}".', "").replace(f"{schema}.", ""))
+            for table, name, kind, definition in cursor.fetchall()
+        }
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s", [schema])
+        indexes = {
+            (name, definition.replace(f'"{schema}".', "").replace(f"{schema}.", ""))
+            for name, definition in cursor.fetchall()
+        }
+    return {"columns": columns, "constraints": constraints, "indexes": indexes}
+
+
+def test_a_clone_matches_the_template_object_for_object_and_name_for_name():
+    # given
+    provisioned = tenant_provision(
+        slug="iota", name="Iota", plan_code="pro", owner_email="o@iota.test"
+    )
+
+    # then: same columns, constraints and indexes under the same names (later migrations drop
+    # and alter them by name), foreign keys pointing into the clone itself
+    template = _catalog("tenant_template")
+    assert template["constraints"] and template["indexes"]
+    for schema in (provisioned.tenant.schema_name, provisioned.sandbox.schema_name):
+        clone = _catalog(schema)
+        assert clone["columns"] == template["columns"]
+        assert clone["constraints"] == template["constraints"]
+        assert clone["indexes"] == template["indexes"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*) FROM pg_constraint con
+            JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_class r ON r.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace
+            WHERE n.nspname = 't_iota' AND con.contype = 'f' AND rn.nspname = 'tenant_template'
+            """
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+def test_identity_sequences_of_a_clone_continue_after_the_copied_rows():
+    # given
+    provisioned = tenant_provision(
+        slug="kappa", name="Kappa", plan_code="pro", owner_email="o@kappa.test"
+    )
+
+    # when: a migration would record itself like this
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO t_kappa.django_migrations (app, name, applied) "
+            "VALUES ('x', 'y', now()) RETURNING id"
+        )
+        new_id = cursor.fetchone()[0]
+        cursor.execute("SELECT max(id) FROM tenant_template.django_migrations")
+        template_max = cursor.fetchone()[0]
+
+    # then
+    assert provisioned.tenant.schema_name == "t_kappa"
+    assert new_id == template_max + 1
+
+
+def test_a_template_with_objects_beyond_tables_falls_back_to_django_tenants_clone():
+    # given: something the DDL clone does not rebuild (rolled back with the test)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE VIEW tenant_template.challenge_titles AS SELECT 1 AS one")
+
+    # when
+    tenant_provision(slug="lambda", name="Lambda", plan_code="pro", owner_email="o@lambda.test")
+
+    # then: the clone still has everything, the view included
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT one FROM t_lambda.challenge_titles")
+        assert cursor.fetchone() == (1,)
+        cursor.execute("SELECT count(*) FROM t_lambda.django_migrations")
+        assert cursor.fetchone()[0] > 0
