@@ -5,7 +5,6 @@ loses nothing."""
 
 import os
 import signal
-import subprocess
 import threading
 import time
 import uuid
@@ -29,8 +28,7 @@ from webhooks.services import (
     webhook_endpoint_create,
     webhook_event_fan_out,
 )
-from webhooks.testing import Reply, WebhookSink
-from webhooks.tests.test_worker_kill import _start_worker
+from webhooks.testing import Reply, WebhookSink, worker_start, workers_stop
 
 Status = WebhookDelivery.Status
 
@@ -294,7 +292,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(
             # given: a worker in the middle of a batch: two delivered, the third one's receiver
             # stalls
             sink.script(Reply(stall=True))
-            workers.append(_start_worker(queue, log_path, **worker_env))
+            workers.append(worker_start(queue, log_path, **worker_env))
             event = event_emit(type="batch.kill", data={"id": "chl_batch_kill"})
             sink.wait_for(3, timeout=60)
 
@@ -312,7 +310,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(
             os.killpg(workers[0].pid, signal.SIGKILL)
             workers[0].wait(timeout=10)
             sink.release()
-            workers.append(_start_worker(queue, log_path, **worker_env))
+            workers.append(worker_start(queue, log_path, **worker_env))
             later = timezone.now() + timedelta(
                 seconds=settings.WEBHOOK_LEASE_SECONDS + settings.WEBHOOK_REQUEUE_AFTER_SECONDS
             )
@@ -336,13 +334,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(
             stalled.refresh_from_db()
             assert stalled.attempt_count == 2
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    os.killpg(worker.pid, signal.SIGTERM)
-                    try:
-                        worker.wait(timeout=15)
-                    except subprocess.TimeoutExpired:
-                        os.killpg(worker.pid, signal.SIGKILL)
+            workers_stop(workers)
             WebhookEndpoint.objects.filter(pk__in=[e.pk for e in endpoints]).delete()
             Event.objects.filter(data__id="chl_batch_kill").delete()
             FanOutWatermark.objects.all().delete()  # the sweep ran with a clock in the future

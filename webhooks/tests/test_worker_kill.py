@@ -3,11 +3,8 @@ delivery and another worker delivers it. Nothing is lost, and the receiver can d
 
 import os
 import signal
-import subprocess
-import sys
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,32 +15,14 @@ from standardwebhooks import Webhook
 
 from events.models import Event
 from events.services import event_emit
-from openchance.testing import subprocess_env, wait_for
+from openchance.testing import wait_for
 from webhooks.models import FanOutWatermark, WebhookDelivery, WebhookEndpoint
 from webhooks.services import (
     webhook_deliveries_sweep,
     webhook_endpoint_create,
     webhook_event_fan_out,
 )
-from webhooks.testing import Reply
-
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def _start_worker(queue: str, log_path: Path, **env) -> subprocess.Popen:
-    with open(log_path, "ab") as log:
-        return subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "openchance", "worker", "-Q", queue,
-                "--pool", "solo", "--loglevel", "INFO", "--without-mingle", "--without-gossip",
-                "--without-heartbeat", "--hostname", f"kill-{uuid.uuid4().hex[:8]}@%h",
-            ],
-            cwd=BASE_DIR,
-            env=subprocess_env(**env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, killed as a whole
-        )  # fmt: skip
+from webhooks.testing import Reply, worker_start, workers_stop
 
 
 @pytest.mark.slow
@@ -60,7 +39,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(
         try:
             # given: a worker that is in the middle of delivering (the receiver stalls)
             sink.script(Reply(stall=True))
-            workers.append(_start_worker(queue, log_path, **worker_env))
+            workers.append(worker_start(queue, log_path, **worker_env))
             event = event_emit(type="challenge.created", data={"id": "chl_kill"})
             sink.wait_for(1, timeout=60)
             delivery = WebhookDelivery.objects.get(endpoint=endpoint, event=event)
@@ -69,7 +48,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(
             os.killpg(workers[0].pid, signal.SIGKILL)
             workers[0].wait(timeout=10)
             sink.release()
-            workers.append(_start_worker(queue, log_path, **worker_env))
+            workers.append(worker_start(queue, log_path, **worker_env))
             # ... and beat's sweeper runs once the lease and requeue delay have passed
             later = timezone.now() + timedelta(
                 seconds=settings.WEBHOOK_LEASE_SECONDS + settings.WEBHOOK_REQUEUE_AFTER_SECONDS
@@ -88,13 +67,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(
             delivery.refresh_from_db()
             assert delivery.attempt_count == 2
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    os.killpg(worker.pid, signal.SIGTERM)
-                    try:
-                        worker.wait(timeout=15)
-                    except subprocess.TimeoutExpired:
-                        os.killpg(worker.pid, signal.SIGKILL)
+            workers_stop(workers)
             WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
             Event.objects.filter(data__id="chl_kill").delete()
             FanOutWatermark.objects.all().delete()  # the sweep ran with a clock in the future

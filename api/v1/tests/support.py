@@ -53,3 +53,23 @@ class Api:
             response = self.post(f"/v1/applications/{application['id']}/{action}")
             assert response.status_code == 200, response.content
         return response.json()
+
+    def one_of_each(self, *, rating: int = 5) -> dict[str, str]:
+        """A challenge, an accepted application, a message, a review and the latest event; their
+        ids by prefix (``chl``, ``app``, ``msg``, ``rev``, ``evt``)."""
+        challenge = self.open_challenge()
+        application = self.accepted_application(challenge["id"])
+        message = self.post(
+            f"/v1/applications/{application['id']}/messages", {"author": "applicant", "body": "Hi"}
+        ).json()
+        review = self.post(
+            "/v1/reviews", {"application": application["id"], "rating": rating}
+        ).json()
+        event = self.get("/v1/events", limit=1).json()["data"][0]
+        return {
+            "chl": challenge["id"],
+            "app": application["id"],
+            "msg": message["id"],
+            "rev": review["id"],
+            "evt": event["id"],
+        }

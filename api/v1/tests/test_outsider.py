@@ -16,20 +16,7 @@ from marketplace.models import Application, Challenge, Message, Review
 @pytest.fixture
 def objects(api_host):
     """One of each object in the tenant's live data, created through the shared API host."""
-    challenge = api_host.open_challenge()
-    application = api_host.accepted_application(challenge["id"])
-    message = api_host.post(
-        f"/v1/applications/{application['id']}/messages", {"author": "applicant", "body": "Hi"}
-    ).json()
-    review = api_host.post("/v1/reviews", {"application": application["id"], "rating": 5}).json()
-    event = api_host.get("/v1/events", limit=1).json()["data"][0]
-    return {
-        "chl": challenge["id"],
-        "app": application["id"],
-        "msg": message["id"],
-        "rev": review["id"],
-        "evt": event["id"],
-    }
+    return api_host.one_of_each(rating=5)
 
 
 ROUTES = [

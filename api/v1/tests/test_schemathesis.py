@@ -21,19 +21,13 @@ EXAMPLES_PER_OPERATION = 40
 def seeded(api):
     """Real objects whose ids fill the path parameters of a second round per operation, so the
     checks also see 200s, 409s and 422s on existing data, not only 404s on random ids."""
-    challenge = api.open_challenge()
-    application = api.accepted_application(challenge["id"])
-    message = api.post(
-        f"/v1/applications/{application['id']}/messages", {"author": "applicant", "body": "Hi"}
-    ).json()
-    review = api.post("/v1/reviews", {"application": application["id"], "rating": 4}).json()
-    event = api.get("/v1/events", limit=1).json()["data"][0]
+    ids = api.one_of_each(rating=4)
     return {
-        "challenge_id": challenge["id"],
-        "application_id": application["id"],
-        "message_id": message["id"],
-        "review_id": review["id"],
-        "event_id": event["id"],
+        "challenge_id": ids["chl"],
+        "application_id": ids["app"],
+        "message_id": ids["msg"],
+        "review_id": ids["rev"],
+        "event_id": ids["evt"],
     }
 
 
