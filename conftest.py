@@ -22,7 +22,7 @@ from django.db import connection
 from django.test import Client
 
 from api.v1.tests.support import Api
-from openchance.testing import host_of, subprocess_env
+from core.testing import host_of, subprocess_env
 
 os.environ["OPENCHANCE_ENV"] = "test"  # inherited by worker/server processes started by tests
 

@@ -2,7 +2,7 @@
 
 Set as ``REST_FRAMEWORK["EXCEPTION_HANDLER"]``. Maps DRF's exceptions, Django's ``Http404`` /
 ``PermissionDenied`` / ``RequestDataTooBig``, django-ratelimit's ``Ratelimited`` (429, never
-403), every ``openchance.errors.DomainError`` (its status, code and title; ``extra`` merged into
+403), every ``core.errors.DomainError`` (its status, code and title; ``extra`` merged into
 the body; gateway errors add their headers) and anything unexpected (500 ``internal_error``,
 logged with the request id, no internals in the body).
 """
@@ -16,8 +16,8 @@ from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
-from openchance.errors import DomainError
-from openchance.problems import PROBLEM_CONTENT_TYPE, problem_body
+from core.errors import DomainError
+from core.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 logger = logging.getLogger(__name__)
 

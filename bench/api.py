@@ -37,8 +37,8 @@ from api.gateway import rate_limit_reset  # noqa: E402
 from api.services import api_key_create  # noqa: E402
 from api.v1.pagination import cursor_encode  # noqa: E402
 from api.v1.views import CHALLENGE_ORDERINGS  # noqa: E402
+from core.testing import host_of  # noqa: E402
 from marketplace.models import Challenge  # noqa: E402
-from openchance.testing import host_of  # noqa: E402
 from tenants.services import tenant_delete, tenant_provision  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))

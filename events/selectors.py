@@ -4,8 +4,8 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from core.errors import NotFoundError
 from events.models import Event
-from openchance.errors import NotFoundError
 
 
 def event_list() -> QuerySet[Event]:

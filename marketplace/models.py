@@ -4,7 +4,7 @@ Challenges are posted by the tenant's organisation; applications are sent to the
 exchanged on an application; a review closes an accepted application. State changes go through
 ``marketplace.services`` only (which also writes the event outbox); nothing here enforces rules.
 
-Ids are prefixed, time-sortable strings (``openchance.ids``), so ``-id`` is "newest first" and
+Ids are prefixed, time-sortable strings (``core.ids``), so ``-id`` is "newest first" and
 cursor pagination can key on the primary key alone.
 """
 
@@ -24,7 +24,7 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from openchance.ids import new_id
+from core.ids import new_id
 
 SEARCH_CONFIG = "english"
 

@@ -14,8 +14,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, FloatField, QuerySet
 from django.db.models.functions import Cast
 
+from core.errors import NotFoundError
 from marketplace.models import SEARCH_CONFIG, Application, Challenge, Message, Review
-from openchance.errors import NotFoundError
 
 
 def challenge_count() -> int:

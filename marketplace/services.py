@@ -3,7 +3,7 @@
 Each service runs in one transaction that also writes the event outbox (``events.services``), so
 a change and its event commit or vanish together. Transitions lock the row they change
 (``SELECT … FOR UPDATE``) so concurrent requests serialise instead of racing. Services raise
-``openchance.errors`` domain errors; the API layer turns them into problem responses.
+``core.errors`` domain errors; the API layer turns them into problem responses.
 
 Lifecycles::
 
@@ -19,6 +19,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import BusinessRuleError, ConflictError, InvalidStateTransitionError
 from events.services import event_emit
 from marketplace.models import Application, Challenge, Message, Review
 from marketplace.rendering import (
@@ -28,7 +29,6 @@ from marketplace.rendering import (
     review_render,
 )
 from marketplace.selectors import application_get, challenge_get
-from openchance.errors import BusinessRuleError, ConflictError, InvalidStateTransitionError
 
 CHALLENGE_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     # action: (allowed from, to)

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, JsonResponse
 
-from openchance.problems import problem_response
+from core.problems import problem_response
 
 
 def not_found(request: HttpRequest, exception=None) -> JsonResponse:

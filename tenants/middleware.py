@@ -12,7 +12,7 @@ from django.urls import set_urlconf
 from django_tenants.postgresql_backend.base import FakeTenant
 from django_tenants.utils import get_public_schema_name
 
-from openchance.problems import problem_response
+from core.problems import problem_response
 from tenants.selectors import host_normalize, tenant_for_host
 
 API_HOST_URLCONF = "openchance.urls_api"

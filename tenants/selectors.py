@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.conf import settings
 
-from openchance.localcache import TtlCache
+from core.cache import TtlCache
 from tenants.models import Domain, Membership, Tenant, User
 
 HostKind = Literal["public", "api", "tenant"]

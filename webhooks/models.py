@@ -11,7 +11,7 @@ from functools import partial
 from django.db import models
 from django.utils import timezone
 
-from openchance.ids import new_id
+from core.ids import new_id
 
 ALL_EVENTS = "*"
 

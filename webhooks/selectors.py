@@ -7,7 +7,7 @@ a missing one.
 
 from django.db.models import QuerySet
 
-from openchance.errors import NotFoundError
+from core.errors import NotFoundError
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 

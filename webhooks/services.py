@@ -28,9 +28,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.errors import ConflictError, DomainError
 from events.models import Event
 from events.services import event_emit
-from openchance.errors import ConflictError, DomainError
 from webhooks.models import (
     ALL_EVENTS,
     EventDispatch,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from openchance.testing import subprocess_env
+from core.testing import subprocess_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

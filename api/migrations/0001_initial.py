@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import functools
-import openchance.ids
+import core.ids
 from django.db import migrations, models
 
 
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ApiKey',
             fields=[
-                ('id', models.CharField(default=functools.partial(openchance.ids.new_id, *('key',), **{}), max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=functools.partial(core.ids.new_id, *('key',), **{}), max_length=40, primary_key=True, serialize=False)),
                 ('name', models.CharField(max_length=100)),
                 ('mode', models.CharField(choices=[('live', 'Live'), ('test', 'Test (sandbox)')], max_length=4)),
                 ('scopes', models.JSONField(default=list, help_text='"all", or "<family>:read|write" entries.')),

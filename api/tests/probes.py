@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from api.bases import ApiView
-from openchance.errors import BusinessRuleError
+from core.errors import BusinessRuleError
 from openchance.urls_tenants import urlpatterns as tenant_urlpatterns
 
 

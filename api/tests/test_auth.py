@@ -12,7 +12,7 @@ from api.keys import api_key_generate
 from api.models import ApiKey
 from api.services import api_key_create, api_key_revoke
 from billing.models import UsageMinute
-from openchance.testing import host_of, problem
+from core.testing import host_of, problem
 from tenants.services import tenant_suspend
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from openchance.testing import problem
+from core.testing import problem
 
 pytestmark = pytest.mark.django_db
 

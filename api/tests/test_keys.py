@@ -13,7 +13,7 @@ from api.gateway import InvalidApiKeyError, key_authenticate, key_cache_clear
 from api.keys import api_key_generate, api_key_hash, api_key_parse
 from api.models import ApiKey, ApiKeySecret
 from api.services import api_key_create, api_key_revoke, api_key_roll
-from openchance.errors import BusinessRuleError
+from core.errors import BusinessRuleError
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from api.gateway import rate_limit_reset
 from api.services import api_key_create, api_key_revoke, tenant_provision_with_keys
 from api.testing import uvicorn_server
 from billing.models import Plan
-from openchance.testing import host_of
+from core.testing import host_of
 from tenants.services import tenant_delete
 
 pytestmark = pytest.mark.slow

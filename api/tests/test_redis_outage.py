@@ -13,7 +13,7 @@ from api.testing import RedisServer, uvicorn_server
 from billing.metering import USAGE_STREAM
 from billing.models import UsageFlushCursor, UsageMinute
 from billing.services import usage_flush
-from openchance.testing import host_of, wait_for
+from core.testing import host_of, wait_for
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from websockets.sync.client import connect
 
 from api.testing import uvicorn_server
 from billing.metering import USAGE_STREAM
-from openchance.testing import wait_for
+from core.testing import wait_for
 from webhooks.stream import stream_publish
 
 pytestmark = pytest.mark.slow

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from api.bases import ApiView
 from api.idempotency import idempotent
 from api.v1 import serializers as io_serializers
-from openchance.problems import PROBLEM_TYPE_BASE
+from core.problems import PROBLEM_TYPE_BASE
 
 # Request headers an operation inherits from the batch request (the rest is its own).
 _DROPPED_META = ("HTTP_IDEMPOTENCY_KEY", "CONTENT_LENGTH", "CONTENT_TYPE", "QUERY_STRING")

@@ -20,7 +20,7 @@ from api.services import api_key_create
 from api.testing import BASE_DIR, RedisServer, uvicorn_server
 from billing.metering import USAGE_STREAM, UsageRecord
 from billing.models import UsageFlushCursor, UsageMinute
-from openchance.testing import database_url, host_of, subprocess_env, wait_for
+from core.testing import database_url, host_of, subprocess_env, wait_for
 from requestlog.models import RequestLog
 
 pytestmark = pytest.mark.slow

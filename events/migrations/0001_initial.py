@@ -2,7 +2,7 @@
 
 import django.utils.timezone
 import functools
-import openchance.ids
+import core.ids
 from django.db import migrations, models
 
 
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Event',
             fields=[
-                ('id', models.CharField(default=functools.partial(openchance.ids.new_id, *('evt',), **{}), max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=functools.partial(core.ids.new_id, *('evt',), **{}), max_length=40, primary_key=True, serialize=False)),
                 ('type', models.CharField(db_index=True, max_length=100)),
                 ('data', models.JSONField()),
                 ('livemode', models.BooleanField()),

@@ -7,7 +7,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import functools
 import marketplace.models
-import openchance.ids
+import core.ids
 from django.db import migrations, models
 
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Challenge',
             fields=[
-                ('id', models.CharField(default=functools.partial(openchance.ids.new_id, *('chl',), **{}), max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=functools.partial(core.ids.new_id, *('chl',), **{}), max_length=40, primary_key=True, serialize=False)),
                 ('title', models.CharField(max_length=200)),
                 ('summary', models.CharField(blank=True, max_length=500)),
                 ('description', models.TextField(blank=True)),
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Application',
             fields=[
-                ('id', models.CharField(default=functools.partial(openchance.ids.new_id, *('app',), **{}), max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=functools.partial(core.ids.new_id, *('app',), **{}), max_length=40, primary_key=True, serialize=False)),
                 ('applicant_name', models.CharField(max_length=200)),
                 ('applicant_email', models.EmailField(max_length=254)),
                 ('applicant_external_id', models.CharField(blank=True, max_length=200)),
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Message',
             fields=[
-                ('id', models.CharField(default=functools.partial(openchance.ids.new_id, *('msg',), **{}), max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=functools.partial(core.ids.new_id, *('msg',), **{}), max_length=40, primary_key=True, serialize=False)),
                 ('author', models.CharField(choices=[('organisation', 'Organisation'), ('applicant', 'Applicant')], max_length=12)),
                 ('body', models.TextField()),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Review',
             fields=[
-                ('id', models.CharField(default=functools.partial(openchance.ids.new_id, *('rev',), **{}), max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=functools.partial(core.ids.new_id, *('rev',), **{}), max_length=40, primary_key=True, serialize=False)),
                 ('rating', models.PositiveSmallIntegerField()),
                 ('comment', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),

@@ -5,15 +5,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from events.models import Event
-from marketplace import services
-from marketplace.models import Application, Challenge, Message, Review
-from openchance.errors import (
+from core.errors import (
     BusinessRuleError,
     ConflictError,
     InvalidStateTransitionError,
     NotFoundError,
 )
+from events.models import Event
+from marketplace import services
+from marketplace.models import Application, Challenge, Message, Review
 
 pytestmark = pytest.mark.usefixtures("in_tenant")
 

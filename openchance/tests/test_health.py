@@ -7,9 +7,9 @@ import pytest
 from django.test import Client, override_settings
 from django_redis import get_redis_connection
 
+from core.testing import wait_for
 from openchance.celery import diagnose_schema
 from openchance.health import HEARTBEAT_KEY
-from openchance.testing import wait_for
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
 
+from core.testing import problem
 from marketplace.models import Challenge
-from openchance.testing import problem
 from tenants.models import Domain
 from tenants.services import tenant_reactivate, tenant_suspend
 

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import functools
-import openchance.ids
+import core.ids
 from django.db import migrations, models
 
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='WebhookEndpoint',
             fields=[
-                ('id', models.CharField(default=functools.partial(openchance.ids.new_id, *('we',), **{}), max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=functools.partial(core.ids.new_id, *('we',), **{}), max_length=40, primary_key=True, serialize=False)),
                 ('url', models.URLField(max_length=2048)),
                 ('description', models.CharField(blank=True, max_length=500)),
                 ('event_types', models.JSONField(default=list)),
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='WebhookDelivery',
             fields=[
-                ('id', models.CharField(default=functools.partial(openchance.ids.new_id, *('wd',), **{}), max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=functools.partial(core.ids.new_id, *('wd',), **{}), max_length=40, primary_key=True, serialize=False)),
                 ('status', models.CharField(choices=[('pending', 'Pending'), ('failed', 'Failed'), ('succeeded', 'Succeeded'), ('exhausted', 'Exhausted')], default='pending', max_length=10)),
                 ('attempt_count', models.PositiveIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='WebhookAttempt',
             fields=[
-                ('id', models.CharField(default=functools.partial(openchance.ids.new_id, *('wa',), **{}), max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=functools.partial(core.ids.new_id, *('wa',), **{}), max_length=40, primary_key=True, serialize=False)),
                 ('number', models.PositiveIntegerField()),
                 ('attempted_at', models.DateTimeField()),
                 ('url', models.URLField(max_length=2048)),

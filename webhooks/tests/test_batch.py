@@ -18,9 +18,9 @@ from django_redis import get_redis_connection
 from django_tenants.utils import tenant_context
 from standardwebhooks import Webhook
 
+from core.testing import wait_for
 from events.models import Event
 from events.services import event_emit
-from openchance.testing import wait_for
 from webhooks import services
 from webhooks.models import FanOutWatermark, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.services import (

@@ -13,9 +13,9 @@ from django_redis import get_redis_connection
 from django_tenants.utils import tenant_context
 from standardwebhooks import Webhook
 
+from core.testing import wait_for
 from events.models import Event
 from events.services import event_emit
-from openchance.testing import wait_for
 from webhooks.models import FanOutWatermark, WebhookDelivery, WebhookEndpoint
 from webhooks.services import (
     webhook_deliveries_sweep,

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.gateway import rate_limit_reset
-from openchance.testing import host_of
+from core.testing import host_of
 
 CHECKS = [
     not_a_server_error,

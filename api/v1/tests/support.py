@@ -2,7 +2,7 @@
 
 import json
 
-from openchance.testing import problem  # noqa: F401 - re-exported for the /v1 tests
+from core.testing import problem  # noqa: F401 - re-exported for the /v1 tests
 
 
 class Api:

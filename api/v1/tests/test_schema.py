@@ -8,6 +8,7 @@ from django.test import Client
 from drf_spectacular.validation import validate_schema
 
 from api.v1 import serializers as io
+from core.testing import host_of
 from marketplace import services
 from marketplace.rendering import (
     application_render,
@@ -15,7 +16,6 @@ from marketplace.rendering import (
     message_render,
     review_render,
 )
-from openchance.testing import host_of
 
 
 @pytest.fixture
