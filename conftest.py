@@ -71,13 +71,13 @@ def _redis_clean(django_db_setup):
 
 
 def _session_tenant(slug: str, owner_email: str, plan: str):
+    from organisations.services import organisation_provision
     from tenants.selectors import tenant_get_live
-    from tenants.services import tenant_provision
 
     tenant = tenant_get_live(slug=slug)
     if tenant is None:
-        tenant = tenant_provision(
-            slug=slug, name=slug.title(), plan_code=plan, owner_email=owner_email
+        tenant = organisation_provision(
+            issue_keys=False, slug=slug, name=slug.title(), plan_code=plan, owner_email=owner_email
         ).tenant
     return tenant
 
@@ -166,8 +166,8 @@ def _fresh_gateway_cache():
 def _session_api_keys(_session_tenants, django_db_blocker):
     """Raw keys of the session tenants, committed once per session (only hashes are stored, so
     each session deletes the previous session's fixture keys and issues new ones)."""
-    from api.models import ApiKey
-    from api.services import api_key_create
+    from apikeys.models import ApiKey
+    from apikeys.services import api_key_create
 
     alpha, beta = _session_tenants
     with django_db_blocker.unblock():

@@ -40,7 +40,7 @@ from api.gateway import (
     usage_record,
 )
 from api.redaction import excerpt_redact
-from api.scopes import scope_required
+from apikeys.scopes import scope_required
 
 
 def bearer_token(request) -> str | None:

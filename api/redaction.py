@@ -7,7 +7,7 @@ JSON fields whose names suggest a credential, are replaced with ``[redacted]``.
 import json
 import re
 
-from billing.metering import EXCERPT_MAX_CHARS
+from metering.records import EXCERPT_MAX_CHARS
 
 REDACTED = "[redacted]"
 _SECRET_PATTERN = re.compile(r"\b(?:oc_(?:live|test)_|whsec_|sk_|Bearer\s+)[A-Za-z0-9+/=_-]{6,}")

@@ -34,12 +34,13 @@ from django.test import Client  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
 from api.gateway import rate_limit_reset  # noqa: E402
-from api.services import api_key_create  # noqa: E402
 from api.v1.pagination import cursor_encode  # noqa: E402
 from api.v1.views import CHALLENGE_ORDERINGS  # noqa: E402
+from apikeys.services import api_key_create  # noqa: E402
 from core.testing import host_of  # noqa: E402
 from marketplace.models import Challenge  # noqa: E402
-from tenants.services import tenant_delete, tenant_provision  # noqa: E402
+from organisations.services import organisation_provision  # noqa: E402
+from tenants.services import tenant_delete  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 PAGE_SIZE = 100
@@ -145,7 +146,8 @@ def percentile(values: list[float], fraction: float) -> float:
 def main() -> None:
     run = uuid.uuid4().hex[:6]
     connection.set_schema_to_public()
-    tenant = tenant_provision(
+    tenant = organisation_provision(
+        issue_keys=False,
         slug=f"bench-api-{run}",
         name="Bench API",
         plan_code="enterprise",

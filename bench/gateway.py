@@ -32,9 +32,9 @@ django.setup()
 import httpx  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from api.services import tenant_provision_with_keys  # noqa: E402
 from api.testing import free_port  # noqa: E402
 from billing.models import Plan  # noqa: E402
+from organisations.services import organisation_provision  # noqa: E402
 from tenants.services import tenant_delete  # noqa: E402
 
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
@@ -112,13 +112,13 @@ def main() -> None:
     plan = Plan.objects.create(
         code=f"bench-{run}", name="Bench", rate_per_second=10**9, burst=10**9, is_public=False
     )
-    provisioned = tenant_provision_with_keys(
+    provisioned = organisation_provision(
         slug=f"bench-gw-{run}",
         name="Bench",
         plan_code=plan.code,
         owner_email=f"gw-{run}@bench.test",
     )
-    host, key = provisioned.domains[0], provisioned.extra["live_key"]
+    host, key = provisioned.domains[0], provisioned.live_key
     load_before = os.getloadavg()[0]
     port = free_port()
     server = _server_start(port)

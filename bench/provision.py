@@ -22,9 +22,10 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from organisations.services import organisation_provision  # noqa: E402
 from tenants.schemas import schema_clone_prepare, schema_clone_template  # noqa: E402
 from tenants.selectors import tenant_get_live  # noqa: E402
-from tenants.services import tenant_delete, tenant_provision  # noqa: E402
+from tenants.services import tenant_delete  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
 
@@ -48,7 +49,8 @@ def bare_clone_seconds(run: str, index: int) -> float:
 
 def provision_seconds(run: str, index: int) -> float:
     started = time.perf_counter()
-    tenant_provision(
+    organisation_provision(
+        issue_keys=False,
         slug=f"bench-{run}-{index}",
         name=f"Bench {index}",
         plan_code="pro",

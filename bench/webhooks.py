@@ -103,9 +103,9 @@ from django.test import Client  # noqa: E402
 from django_redis import get_redis_connection  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
-from api.services import tenant_provision_with_keys  # noqa: E402
 from billing.models import Plan  # noqa: E402
 from events.services import event_emit  # noqa: E402
+from organisations.services import organisation_provision  # noqa: E402
 from tenants.services import tenant_delete  # noqa: E402
 from webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
 from webhooks.services import (  # noqa: E402
@@ -242,7 +242,7 @@ def emitting_call_latencies(subscribed, bare) -> dict[int, list[float]]:
             endpoints_create(endpoints)
         clients[endpoints] = Client(
             HTTP_HOST=provisioned.domains[0],
-            HTTP_AUTHORIZATION=f"Bearer {provisioned.extra['live_key']}",
+            HTTP_AUTHORIZATION=f"Bearer {provisioned.live_key}",
         )
     body = json.dumps({"title": "Benchmark challenge"})
     latencies: dict[int, list[float]] = {0: [], ENDPOINTS: []}
@@ -270,7 +270,7 @@ def main() -> None:
         code=f"bench-wh-{run}", name="Bench", rate_per_second=10**9, burst=10**9, is_public=False
     )
     provisioned = [
-        tenant_provision_with_keys(
+        organisation_provision(
             slug=f"bench-wh-{run}-{index}",
             name="Bench",
             plan_code=plan.code,

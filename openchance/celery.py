@@ -4,6 +4,7 @@ switches the worker's connection to it before the task runs."""
 import os
 
 from celery.signals import worker_ready
+from django.conf import settings
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openchance.settings")
@@ -11,23 +12,24 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openchance.settings")
 app = CeleryApp("openchance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Queues come from CELERY_TASK_ROUTES (settings), for beat's sends as for everyone else's.
 app.conf.beat_schedule = {
     "worker-heartbeat": {
         "task": "openchance.worker_heartbeat",
-        "schedule": 10.0,
-        "options": {"expires": 10},
+        "schedule": settings.WORKER_HEARTBEAT_INTERVAL,
+        "options": {"expires": settings.WORKER_HEARTBEAT_INTERVAL},
     },
     # Re-enqueues due webhook deliveries (retries, lost messages, killed workers) in every schema.
     "webhooks-sweep": {
         "task": "webhooks.sweep",
-        "schedule": 10.0,
-        "options": {"expires": 10, "queue": "webhooks"},
+        "schedule": settings.WEBHOOK_SWEEP_INTERVAL,
+        "options": {"expires": settings.WEBHOOK_SWEEP_INTERVAL},
     },
     # Folds metered API calls from the Redis buffer into the usage ledger and request logs.
-    "billing-usage-flush": {
-        "task": "billing.usage_flush",
-        "schedule": float(os.environ.get("USAGE_FLUSH_INTERVAL", "5")),
-        "options": {"expires": 30, "queue": "billing"},
+    "metering-usage-flush": {
+        "task": "metering.usage_flush",
+        "schedule": settings.USAGE_FLUSH_INTERVAL,
+        "options": {"expires": 30},
     },
 }
 

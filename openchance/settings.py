@@ -73,7 +73,10 @@ SHARED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "apikeys",
+    "metering",
     "billing",
+    "organisations",
     "api",
     "portal",
 ]
@@ -167,10 +170,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # still apply) and recycle it every this many tasks.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Every queue decision in one place: deliveries never delay billing, and billing never waits
+# behind a flood of deliveries.
+CELERY_TASK_ROUTES = {
+    "webhooks.*": {"queue": env("WEBHOOK_QUEUE", default="webhooks")},
+    "metering.*": {"queue": "billing"},
+    "billing.*": {"queue": "billing"},
+}
 CELERY_TIMEZONE = "UTC"
 # The worker is considered alive while its last heartbeat is younger than this.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
-WORKER_HEARTBEAT_INTERVAL = env.int("WORKER_HEARTBEAT_INTERVAL", default=10)
+# Seconds between the worker's heartbeats (beat-scheduled).
+WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=10.0)
 
 # --- Email (e.g. "webhook endpoint disabled" notices to owners)
 # https://docs.djangoproject.com/en/5.2/topics/email/ — outside production mails go to the console.
@@ -198,6 +209,7 @@ WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=not IS_PRODUCTION)
 WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
 # The sweeper re-enqueues a due delivery whose task was enqueued longer ago than this.
 WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
+# Seconds between beat's sweeps for due deliveries and lost fan-outs.
 WEBHOOK_SWEEP_INTERVAL = env.float("WEBHOOK_SWEEP_INTERVAL", default=10.0)
 # The Celery queue of fan-out and delivery tasks (its own worker pool: a flood of deliveries never
 # delays billing).
@@ -305,9 +317,10 @@ if IS_PRODUCTION and "API_KEY_PEPPER" not in os.environ:
 # changes and suspensions reach every process within this many seconds.
 API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=5.0)
 # Usage records wait in the process at most this long before going to Redis (usually they ride
-# along with the next request's rate-limit call). Beat's flush interval, USAGE_FLUSH_INTERVAL
-# (default 5 s), is read by openchance/celery.py.
+# along with the next request's rate-limit call).
 USAGE_PUSH_INTERVAL = env.float("USAGE_PUSH_INTERVAL", default=0.5)
+# Seconds between beat's flushes of usage into PostgreSQL (openchance/celery.py).
+USAGE_FLUSH_INTERVAL = env.float("USAGE_FLUSH_INTERVAL", default=5.0)
 # Records a process keeps while Redis is unreachable; beyond that the oldest are dropped (logged).
 USAGE_BUFFER_MAX_RECORDS = env.int("USAGE_BUFFER_MAX_RECORDS", default=100_000)
 # After a Redis error the gateway uses its per-process fallback limiter for this long before it

@@ -1,5 +1,5 @@
 """The request log (tenant schema): one row per metered API call, for the portal's request and
-error logs. Written only by the usage flush (``billing.services.usage_flush``), never on the
+error logs. Written only by the usage flush (``metering.services.usage_flush``), never on the
 request path; ``request_id`` is unique, so re-running a flush never duplicates a row.
 
 Failed calls (status >= 400) keep redacted excerpts of the request and response bodies (keys,

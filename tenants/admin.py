@@ -1,11 +1,13 @@
-"""Operator admin for tenancy, on the public host only (urls_public)."""
+"""Operator admin for users, memberships and domains, on the public host only (urls_public).
 
-from django.contrib import admin, messages
+Tenants themselves are administered by ``organisations.admin``: changing a slug, plan or status
+goes through the services of tenancy and billing."""
+
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 
-from tenants.models import Domain, Membership, Tenant, User
-from tenants.services import tenant_reactivate, tenant_suspend
+from tenants.models import Domain, Membership, User
 
 
 class DomainInline(admin.TabularInline):
@@ -17,71 +19,6 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
-
-
-@admin.register(Tenant)
-class TenantAdmin(admin.ModelAdmin):
-    list_display = [
-        "slug",
-        "name",
-        "plan",
-        "status",
-        "primary_domain",
-        "member_count",
-        "schema_name",
-        "created_at",
-    ]
-    list_filter = ["status", "plan"]
-    search_fields = ["slug", "name", "domains__domain", "memberships__user__email"]
-    readonly_fields = ["schema_name", "mode", "created_at", "suspended_at"]
-    fields = [
-        "slug",
-        "name",
-        "plan",
-        "status",
-        "suspended_reason",
-        "suspended_at",
-        "schema_name",
-        "mode",
-        "created_at",
-    ]
-    inlines = [DomainInline, MembershipInline]
-    actions = ["suspend", "reactivate"]
-    date_hierarchy = "created_at"
-
-    def get_queryset(self, request):
-        # Sandbox twins are part of their live tenant, not tenants of their own.
-        return (
-            super()
-            .get_queryset(request)
-            .filter(mode=Tenant.Mode.LIVE)
-            .select_related("plan")
-            .prefetch_related("domains")
-            .annotate(member_total=Count("memberships", distinct=True))
-        )
-
-    def has_add_permission(self, request):
-        return False  # provisioning clones schemas: use `manage.py provision_tenant`
-
-    @admin.display(description="Domain")
-    def primary_domain(self, tenant):
-        return next((d.domain for d in tenant.domains.all() if d.is_primary), "—")
-
-    @admin.display(description="Members", ordering="member_total")
-    def member_count(self, tenant):
-        return tenant.member_total
-
-    @admin.action(description="Suspend selected tenants")
-    def suspend(self, request, queryset):
-        for tenant in queryset:
-            tenant_suspend(tenant=tenant, reason=f"Suspended by {request.user.email}")
-        self.message_user(request, f"Suspended {queryset.count()} tenant(s).", messages.SUCCESS)
-
-    @admin.action(description="Reactivate selected tenants")
-    def reactivate(self, request, queryset):
-        for tenant in queryset:
-            tenant_reactivate(tenant=tenant)
-        self.message_user(request, f"Reactivated {queryset.count()} tenant(s).", messages.SUCCESS)
 
 
 @admin.register(User)

@@ -1,4 +1,10 @@
-"""Writes of tenancy: provisioning, suspension and reactivation of tenants."""
+"""Writes of tenancy: provisioning, renaming, suspension, reactivation and deletion of tenants.
+
+Plans and keys are not tenancy: ``organisations.services.organisation_provision`` composes this
+module's ``tenant_provision`` with billing's plan and the first API keys. Every write that changes
+how a host or key resolves calls ``caches_invalidate("tenant")``; the host cache and the gateway's
+key cache register for it.
+"""
 
 import re
 import secrets
@@ -7,14 +13,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from billing.models import Plan
+from core.invalidation import caches_invalidate
 from tenants.models import Domain, Membership, Tenant, User
 from tenants.schemas import SchemaExistsError, schema_clone_template, schema_drop
-from tenants.selectors import host_cache_clear
 
 SLUG_PATTERN = re.compile(r"^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,39}$")
 # Hosts and schema names the platform uses itself, or that would mislead people.
@@ -45,8 +50,6 @@ class ProvisionedTenant:
     # Set only when the owner account was created by this call: the one time it is shown.
     owner_password: str | None
     domains: list[str] = field(default_factory=list)
-    # Filled by callers that issue keys in the same transaction (see api.services).
-    extra: dict = field(default_factory=dict)
 
 
 def tenant_schema_names(slug: str) -> tuple[str, str]:
@@ -55,7 +58,9 @@ def tenant_schema_names(slug: str) -> tuple[str, str]:
     return base, f"{base}_test"
 
 
-def _validate(*, slug: str, name: str, plan_code: str, owner_email: str) -> Plan:
+def slug_validate(slug: str, *, exclude: Tenant | None = None) -> None:
+    """Raise ``ProvisioningError`` unless ``slug`` is well-formed, not reserved and free
+    (``exclude``: the tenant being renamed)."""
     if not SLUG_PATTERN.match(slug):
         raise ProvisioningError(
             code="invalid_slug",
@@ -69,6 +74,17 @@ def _validate(*, slug: str, name: str, plan_code: str, owner_email: str) -> Plan
         raise ProvisioningError(
             code="reserved_slug", field="slug", message=f"The slug {slug!r} is reserved."
         )
+    taken = Tenant.objects.filter(slug=slug)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.organisation.pk).exclude(live_tenant=exclude.organisation)
+    if taken.exists():
+        raise ProvisioningError(
+            code="slug_taken", field="slug", message=f"The slug {slug!r} is taken."
+        )
+
+
+def _validate(*, slug: str, name: str, owner_email: str) -> None:
+    slug_validate(slug)
     if not name.strip() or len(name) > 200:
         raise ProvisioningError(
             code="invalid_name", field="name", message="The name must be 1-200 characters."
@@ -81,29 +97,21 @@ def _validate(*, slug: str, name: str, plan_code: str, owner_email: str) -> Plan
             field="owner_email",
             message=f"{owner_email!r} is not a valid email address.",
         ) from None
-    plan = Plan.objects.filter(code=plan_code).first()
-    if plan is None:
-        known = ", ".join(Plan.objects.values_list("code", flat=True))
-        raise ProvisioningError(
-            code="unknown_plan",
-            field="plan",
-            message=f"Unknown plan {plan_code!r}; plans: {known}.",
-        )
-    return plan
 
 
 def tenant_provision(
-    *, slug: str, name: str, plan_code: str, owner_email: str, owner_name: str = ""
+    *, slug: str, name: str, owner_email: str, plan=None, owner_name: str = ""
 ) -> ProvisionedTenant:
     """Create a tenant: live and sandbox rows and schemas, its domain, the owner and membership.
 
     All of it happens in one transaction (PostgreSQL DDL included), so it either fully succeeds
     or leaves nothing behind. An existing user with the owner's email becomes the owner; a new
-    one gets a random password, returned once in ``owner_password``.
+    one gets a random password, returned once in ``owner_password``. ``plan`` is the billing
+    plan row to start on (chosen and validated by the caller; tenancy does not know plans).
     """
     slug = slug.strip()
     owner_email = owner_email.strip().lower()
-    plan = _validate(slug=slug, name=name, plan_code=plan_code, owner_email=owner_email)
+    _validate(slug=slug, name=name, owner_email=owner_email)
     live_schema, sandbox_schema = tenant_schema_names(slug)
     domain_name = f"{slug}.{settings.BASE_DOMAIN}"
     try:
@@ -131,7 +139,7 @@ def tenant_provision(
             Membership.objects.create(user=owner, tenant=tenant, role=Membership.Role.OWNER)
             schema_clone_template(schema_name=live_schema)
             schema_clone_template(schema_name=sandbox_schema)
-            transaction.on_commit(host_cache_clear)
+            caches_invalidate("tenant")
     except SchemaExistsError as exc:
         raise ProvisioningError(
             code="schema_exists",
@@ -152,13 +160,6 @@ def tenant_provision(
     )
 
 
-def _host_cache_clear_now_and_on_commit() -> None:
-    # Now, so this process answers at once; on commit, so a request that cached the old state in
-    # between (it read the row before our commit) is corrected too.
-    host_cache_clear()
-    transaction.on_commit(host_cache_clear)
-
-
 def tenant_suspend(*, tenant: Tenant, reason: str = "") -> Tenant:
     """Suspend a tenant (both twins): every host and key of it answers 403 tenant_suspended."""
     tenant = tenant.organisation
@@ -166,7 +167,7 @@ def tenant_suspend(*, tenant: Tenant, reason: str = "") -> Tenant:
     tenant.suspended_at = timezone.now()
     tenant.suspended_reason = reason[:300]
     tenant.save(update_fields=["status", "suspended_at", "suspended_reason"])
-    _host_cache_clear_now_and_on_commit()
+    caches_invalidate("tenant")
     return tenant
 
 
@@ -176,7 +177,62 @@ def tenant_reactivate(*, tenant: Tenant) -> Tenant:
     tenant.suspended_at = None
     tenant.suspended_reason = ""
     tenant.save(update_fields=["status", "suspended_at", "suspended_reason"])
-    _host_cache_clear_now_and_on_commit()
+    caches_invalidate("tenant")
+    return tenant
+
+
+def tenant_name_change(*, tenant: Tenant, name: str) -> Tenant:
+    """Rename a tenant's display name (both twins)."""
+    tenant = tenant.organisation
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ProvisioningError(
+            code="invalid_name", field="name", message="The name must be 1-200 characters."
+        )
+    Tenant.objects.filter(pk=tenant.pk).update(name=name)
+    Tenant.objects.filter(live_tenant=tenant).update(name=name)
+    tenant.name = name
+    return tenant
+
+
+def tenant_slug_change(*, tenant: Tenant, slug: str) -> Tenant:
+    """Rename a tenant: both twins' slug and schema, and its ``<slug>.BASE_DOMAIN`` host.
+
+    Custom domains stay. One transaction (``ALTER SCHEMA … RENAME`` is transactional and instant);
+    the old host stops resolving at once in this process and within the host cache's TTL
+    elsewhere. Keys keep working: they belong to the tenant row, not to its slug.
+    """
+    tenant = tenant.organisation
+    slug = slug.strip()
+    if slug == tenant.slug:
+        return tenant
+    slug_validate(slug, exclude=tenant)
+    old_domain = f"{tenant.slug}.{settings.BASE_DOMAIN}"
+    live_schema, sandbox_schema = tenant_schema_names(slug)
+    try:
+        with schema_context(get_public_schema_name()), transaction.atomic():
+            if Tenant.objects.filter(slug=slug).exclude(pk=tenant.pk).exists():
+                raise ProvisioningError(
+                    code="slug_taken", field="slug", message=f"The slug {slug!r} is taken."
+                )
+            sandbox = Tenant.objects.select_for_update().filter(live_tenant=tenant).first()
+            for twin, schema in ((tenant, live_schema), (sandbox, sandbox_schema)):
+                if twin is None:
+                    continue
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f'ALTER SCHEMA "{twin.schema_name}" RENAME TO "{schema}"'  # noqa: S608
+                    )
+                twin.slug, twin.schema_name = slug, schema
+                twin.save(update_fields=["slug", "schema_name"])
+            Domain.objects.filter(tenant=tenant, domain=old_domain).update(
+                domain=f"{slug}.{settings.BASE_DOMAIN}"
+            )
+            caches_invalidate("tenant")
+    except IntegrityError:
+        raise ProvisioningError(
+            code="slug_taken", field="slug", message=f"The slug {slug!r} is taken."
+        ) from None
     return tenant
 
 
@@ -193,4 +249,4 @@ def tenant_delete(*, tenant: Tenant) -> None:
         if sandbox is not None:
             sandbox.delete(force_drop=False)
         tenant.delete(force_drop=False)
-    _host_cache_clear_now_and_on_commit()
+    caches_invalidate("tenant")

@@ -8,11 +8,11 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from api.keys import api_key_generate
-from api.models import ApiKey
-from api.services import api_key_create, api_key_revoke
-from billing.models import UsageMinute
+from apikeys.keys import api_key_generate
+from apikeys.models import ApiKey
+from apikeys.services import api_key_create, api_key_revoke
 from core.testing import host_of, problem
+from metering.models import UsageMinute
 from tenants.services import tenant_suspend
 
 pytestmark = pytest.mark.django_db

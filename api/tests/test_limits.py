@@ -5,8 +5,9 @@ import uuid
 
 import pytest
 
-from api.services import api_key_create, tenant_provision_with_keys
+from apikeys.services import api_key_create
 from billing.models import Plan
+from organisations.services import organisation_provision
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def _plan(**fields) -> Plan:
 
 def _provision(plan: Plan):
     slug = f"lim-{uuid.uuid4().hex[:8]}"
-    provisioned = tenant_provision_with_keys(
+    provisioned = organisation_provision(
         slug=slug, name="Limits", plan_code=plan.code, owner_email=f"{slug}@limits.test"
     )
     return provisioned, f"{slug}.localhost"
@@ -54,7 +55,7 @@ def test_past_the_burst_calls_get_429_naming_the_limit_and_the_plan_that_lifts_i
 ):
     # given a plan of 1 call/s with a burst of 3
     provisioned, host = _provision(_plan(rate_per_second=1, burst=3))
-    client = api_client_factory(provisioned.extra["live_key"], host=host)
+    client = api_client_factory(provisioned.live_key, host=host)
 
     # when
     statuses = [client.get("/v1/me").status_code for _ in range(5)]
@@ -76,7 +77,7 @@ def test_past_the_burst_calls_get_429_naming_the_limit_and_the_plan_that_lifts_i
 
 def test_endpoints_can_weigh_more(probes, api_client_factory):
     provisioned, host = _provision(_plan(rate_per_second=1, burst=20))
-    client = api_client_factory(provisioned.extra["live_key"], host=host)
+    client = api_client_factory(provisioned.live_key, host=host)
 
     after_one = int(client.get("/v1/me")["X-RateLimit-Remaining"])
     after_costly = int(client.get("/v1/_probe/costly")["X-RateLimit-Remaining"])
@@ -99,8 +100,8 @@ def test_free_plan_past_its_monthly_quota_gets_quota_exceeded(api_client_factory
     # given a hard-capped plan of 3 calls a month
     plan = _plan(rate_per_second=100, burst=100, included_calls=3, is_hard_cap=True)
     provisioned, host = _provision(plan)
-    live = api_client_factory(provisioned.extra["live_key"], host=host)
-    sandbox = api_client_factory(provisioned.extra["test_key"], host=host)
+    live = api_client_factory(provisioned.live_key, host=host)
+    sandbox = api_client_factory(provisioned.test_key, host=host)
 
     # when
     statuses = [live.get("/v1/me").status_code for _ in range(3)]
@@ -120,7 +121,7 @@ def test_free_plan_past_its_monthly_quota_gets_quota_exceeded(api_client_factory
 
 def test_paid_plans_run_on_into_overage(api_client_factory):
     provisioned, host = _provision(_plan(rate_per_second=100, burst=100, included_calls=2))
-    client = api_client_factory(provisioned.extra["live_key"], host=host)
+    client = api_client_factory(provisioned.live_key, host=host)
 
     responses = [client.get("/v1/me") for _ in range(3)]
 
@@ -136,8 +137,8 @@ def test_paid_plans_run_on_into_overage(api_client_factory):
 
 def test_sandbox_calls_are_limited_but_never_counted(api_client_factory):
     provisioned, host = _provision(_plan(rate_per_second=1, burst=2, included_calls=10))
-    live = api_client_factory(provisioned.extra["live_key"], host=host)
-    sandbox = api_client_factory(provisioned.extra["test_key"], host=host)
+    live = api_client_factory(provisioned.live_key, host=host)
+    sandbox = api_client_factory(provisioned.test_key, host=host)
 
     live.get("/v1/me")
     sandbox_statuses = [sandbox.get("/v1/me").status_code for _ in range(3)]

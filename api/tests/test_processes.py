@@ -14,10 +14,11 @@ import httpx
 import pytest
 
 from api.gateway import rate_limit_reset
-from api.services import api_key_create, api_key_revoke, tenant_provision_with_keys
 from api.testing import uvicorn_server
+from apikeys.services import api_key_create, api_key_revoke
 from billing.models import Plan
 from core.testing import host_of
+from organisations.services import organisation_provision
 from tenants.services import tenant_delete
 
 pytestmark = pytest.mark.slow
@@ -41,7 +42,7 @@ def limited_tenant(_session_tenants, django_db_blocker):
             is_public=False,
         )
         slug = f"conc-{uuid.uuid4().hex[:8]}"
-        provisioned = tenant_provision_with_keys(
+        provisioned = organisation_provision(
             slug=slug, name="Concurrency", plan_code=plan.code, owner_email=f"{slug}@conc.test"
         )
     yield provisioned
@@ -53,7 +54,7 @@ def limited_tenant(_session_tenants, django_db_blocker):
 def test_limits_hold_across_processes_under_many_parallel_clients(server, limited_tenant):
     # given 40 clients, each with its own connection, released at the same moment
     host = host_of(limited_tenant.tenant)
-    headers = {"Host": host, "Authorization": f"Bearer {limited_tenant.extra['live_key']}"}
+    headers = {"Host": host, "Authorization": f"Bearer {limited_tenant.live_key}"}
     clients, calls_per_client = 40, 3
     start = threading.Barrier(clients)
 

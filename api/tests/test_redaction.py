@@ -2,9 +2,9 @@
 
 import json
 
-from api.keys import api_key_generate
 from api.redaction import REDACTED, excerpt_redact
-from billing.metering import EXCERPT_MAX_CHARS
+from apikeys.keys import api_key_generate
+from metering.records import EXCERPT_MAX_CHARS
 
 
 def test_sensitive_json_fields_and_embedded_keys_are_masked():

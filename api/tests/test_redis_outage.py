@@ -8,12 +8,12 @@ import httpx
 import pytest
 from django.db.models import Sum
 
-from api.services import api_key_create
 from api.testing import RedisServer, uvicorn_server
-from billing.metering import USAGE_STREAM
-from billing.models import UsageFlushCursor, UsageMinute
-from billing.services import usage_flush
+from apikeys.services import api_key_create
 from core.testing import host_of, wait_for
+from metering.models import UsageFlushCursor, UsageMinute
+from metering.records import USAGE_STREAM
+from metering.services import usage_flush
 
 pytestmark = pytest.mark.slow
 

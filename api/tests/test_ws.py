@@ -14,7 +14,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from api.testing import uvicorn_server
-from billing.metering import USAGE_STREAM
+from metering.records import USAGE_STREAM
 from core.testing import wait_for
 from webhooks.stream import stream_publish
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from marketplace import selectors, services
-from tenants.services import tenant_provision
+from organisations.services import organisation_provision
 
 
 def test_search_ranks_title_matches_above_description_matches(in_tenant):
@@ -34,8 +34,12 @@ def test_the_search_column_and_its_index_survive_template_cloning(tenant):
     """Tenant schemas are cloned, not migrated: a fresh tenant must compute and index the
     search document exactly like a migrated schema does."""
     # given
-    provisioned = tenant_provision(
-        slug="search-clone", name="Clone", plan_code="free", owner_email="o@clone.test"
+    provisioned = organisation_provision(
+        issue_keys=False,
+        slug="search-clone",
+        name="Clone",
+        plan_code="free",
+        owner_email="o@clone.test",
     )
     # when
     with tenant_context(provisioned.tenant):

@@ -9,8 +9,9 @@ from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_exists, tenant_context
 
 from marketplace.models import Challenge
+from organisations.services import organisation_provision
 from tenants.models import Domain, Membership, Tenant, User
-from tenants.services import ProvisioningError, tenant_provision
+from tenants.services import ProvisioningError
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +31,12 @@ def _state() -> dict:
 
 def test_provision_creates_live_and_sandbox_schemas_domain_owner_and_membership():
     # when
-    provisioned = tenant_provision(
-        slug="gamma-labs", name="Gamma Labs", plan_code="free", owner_email="Boss@Gamma.test"
+    provisioned = organisation_provision(
+        issue_keys=False,
+        slug="gamma-labs",
+        name="Gamma Labs",
+        plan_code="free",
+        owner_email="Boss@Gamma.test",
     )
 
     # then
@@ -55,8 +60,8 @@ def test_provision_creates_live_and_sandbox_schemas_domain_owner_and_membership(
 
 def test_cloned_schema_is_at_the_latest_migration_of_every_tenant_app():
     # given
-    provisioned = tenant_provision(
-        slug="delta", name="Delta", plan_code="pro", owner_email="o@delta.test"
+    provisioned = organisation_provision(
+        issue_keys=False, slug="delta", name="Delta", plan_code="pro", owner_email="o@delta.test"
     )
     loader = MigrationLoader(connection)
     tenant_leaves = {
@@ -74,8 +79,12 @@ def test_cloned_schema_is_at_the_latest_migration_of_every_tenant_app():
 
 
 def test_existing_user_becomes_owner_without_a_new_password(owner):
-    provisioned = tenant_provision(
-        slug="epsilon", name="Epsilon", plan_code="pro", owner_email=owner.email.upper()
+    provisioned = organisation_provision(
+        issue_keys=False,
+        slug="epsilon",
+        name="Epsilon",
+        plan_code="pro",
+        owner_email=owner.email.upper(),
     )
 
     assert provisioned.owner == owner
@@ -103,7 +112,9 @@ def test_bad_input_is_refused_and_changes_nothing(tenant, slug, plan, email, cod
 
     # when
     with pytest.raises(ProvisioningError) as error:
-        tenant_provision(slug=slug, name="Zeta", plan_code=plan, owner_email=email)
+        organisation_provision(
+            issue_keys=False, slug=slug, name="Zeta", plan_code=plan, owner_email=email
+        )
 
     # then
     assert error.value.code == code
@@ -119,7 +130,13 @@ def test_failure_midway_leaves_no_schema_domain_or_user():
 
     # when
     with pytest.raises(ProvisioningError) as error:
-        tenant_provision(slug="orphan", name="Orphan", plan_code="pro", owner_email="new@o.test")
+        organisation_provision(
+            issue_keys=False,
+            slug="orphan",
+            name="Orphan",
+            plan_code="pro",
+            owner_email="new@o.test",
+        )
 
     # then
     assert error.value.code == "schema_exists"
@@ -237,8 +254,8 @@ def _catalog(schema: str) -> dict:
 
 def test_a_clone_matches_the_template_object_for_object_and_name_for_name():
     # given
-    provisioned = tenant_provision(
-        slug="iota", name="Iota", plan_code="pro", owner_email="o@iota.test"
+    provisioned = organisation_provision(
+        issue_keys=False, slug="iota", name="Iota", plan_code="pro", owner_email="o@iota.test"
     )
 
     # then: same columns, constraints and indexes under the same names (later migrations drop
@@ -264,8 +281,8 @@ def test_a_clone_matches_the_template_object_for_object_and_name_for_name():
 
 def test_identity_sequences_of_a_clone_continue_after_the_copied_rows():
     # given
-    provisioned = tenant_provision(
-        slug="kappa", name="Kappa", plan_code="pro", owner_email="o@kappa.test"
+    provisioned = organisation_provision(
+        issue_keys=False, slug="kappa", name="Kappa", plan_code="pro", owner_email="o@kappa.test"
     )
 
     # when: a migration would record itself like this
@@ -289,7 +306,9 @@ def test_a_template_with_objects_beyond_tables_falls_back_to_django_tenants_clon
         cursor.execute("CREATE VIEW tenant_template.challenge_titles AS SELECT 1 AS one")
 
     # when
-    tenant_provision(slug="lambda", name="Lambda", plan_code="pro", owner_email="o@lambda.test")
+    organisation_provision(
+        issue_keys=False, slug="lambda", name="Lambda", plan_code="pro", owner_email="o@lambda.test"
+    )
 
     # then: the clone still has everything, the view included
     with connection.cursor() as cursor:

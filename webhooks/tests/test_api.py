@@ -336,7 +336,7 @@ def test_outsider_lists_show_none_of_our_data(api, outsider_api_host, allow_sink
     ],
 )
 def test_scopes(api_client_factory, tenant, allow_sink, scopes, method, expected):
-    from api.services import api_key_create
+    from apikeys.services import api_key_create
 
     key = api_key_create(tenant=tenant, name="scoped", scopes=scopes).secret
     from api.v1.tests.support import Api

@@ -119,8 +119,8 @@ def test_batches_do_not_nest(api):
 
 
 def test_operations_need_their_own_scopes(api_client_factory, tenant, in_schema):
-    from api.services import api_key_create
     from api.v1.tests.support import Api
+    from apikeys.services import api_key_create
 
     key = api_key_create(tenant=tenant, name="ro", scopes=["challenges:read"]).secret
     reader = Api(api_client_factory(key))

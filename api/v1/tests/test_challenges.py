@@ -199,7 +199,7 @@ def test_missing_key_is_401(api_client_factory):
 
 def test_read_only_key_cannot_write(api_client_factory, tenant, in_schema):
     # given
-    from api.services import api_key_create
+    from apikeys.services import api_key_create
 
     key = api_key_create(tenant=tenant, name="ro", scopes=["challenges:read"]).secret
     client = api_client_factory(key)
@@ -228,17 +228,17 @@ def test_over_the_rate_limit_is_429_and_writes_nothing(api_client_factory, in_sc
     # given a tenant whose plan allows a burst of 2
     import uuid
 
-    from api.services import tenant_provision_with_keys
     from billing.models import Plan
+    from organisations.services import organisation_provision
 
     plan = Plan.objects.create(
         code=f"tiny-{uuid.uuid4().hex[:8]}", name="Tiny", rate_per_second=1, burst=2
     )
     slug = f"rl-{uuid.uuid4().hex[:8]}"
-    provisioned = tenant_provision_with_keys(
+    provisioned = organisation_provision(
         slug=slug, name="RL", plan_code=plan.code, owner_email=f"{slug}@example.com"
     )
-    client = api_client_factory(provisioned.extra["live_key"], host=f"{slug}.localhost")
+    client = api_client_factory(provisioned.live_key, host=f"{slug}.localhost")
     # when
     statuses = [
         client.post("/v1/challenges", '{"title": "T"}', content_type="application/json")

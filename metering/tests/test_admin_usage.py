@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from api.services import api_key_create
-from billing.models import UsageMinute
+from apikeys.services import api_key_create
+from metering.models import UsageMinute
 from tenants.models import User
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,8 @@ def test_usage_ledger_is_listed_and_read_only(operator_client, tenant):
         method="GET", route="/v1/me", status=200, is_billable=True, calls=7,
     )  # fmt: skip
 
-    listing = operator_client.get("/admin/billing/usageminute/")
-    adding = operator_client.get("/admin/billing/usageminute/add/")
+    listing = operator_client.get("/admin/metering/usageminute/")
+    adding = operator_client.get("/admin/metering/usageminute/add/")
 
     assert listing.status_code == 200 and "/v1/me" in listing.content.decode()
     assert adding.status_code == 403
@@ -36,7 +36,7 @@ def test_usage_ledger_is_listed_and_read_only(operator_client, tenant):
 def test_api_keys_are_listed_without_secrets(operator_client, tenant):
     issued = api_key_create(tenant=tenant, name="listed")
 
-    listing = operator_client.get("/admin/api/apikey/", {"q": "listed"})
+    listing = operator_client.get("/admin/apikeys/apikey/", {"q": "listed"})
 
     html = listing.content.decode()
     assert listing.status_code == 200 and issued.api_key.last_four in html

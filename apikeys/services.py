@@ -1,5 +1,8 @@
-"""Writes of API keys: create (the one time a secret is shown), revoke, roll; and provisioning a
-tenant together with its first live and test keys."""
+"""Writes of API keys: create (the one time a secret is shown), revoke, roll.
+
+Every write that changes whether a key works calls ``caches_invalidate("api_key")``: the gateway's
+key cache (registered in ``api``'s AppConfig) forgets at once in this process and within
+``API_KEY_CACHE_SECONDS`` everywhere else."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,13 +10,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from api.gateway import key_cache_clear
-from api.keys import api_key_generate, api_key_hash
-from api.models import ApiKey, ApiKeySecret
-from api.scopes import scopes_normalize
+from apikeys.keys import api_key_generate, api_key_hash
+from apikeys.models import ApiKey, ApiKeySecret
+from apikeys.scopes import scopes_normalize
 from core.errors import BusinessRuleError
+from core.invalidation import caches_invalidate
 from tenants.models import Tenant
-from tenants.services import ProvisionedTenant, tenant_provision
 
 MAX_ROLL_GRACE = timedelta(days=7)
 
@@ -23,12 +25,6 @@ class IssuedApiKey:
     api_key: ApiKey
     # The raw secret. This is THE ONLY TIME it is available: only its HMAC is stored.
     secret: str
-
-
-def _key_cache_clear_now_and_on_commit() -> None:
-    # Now, for this process; on commit, in case a request cached the old state in between.
-    key_cache_clear()
-    transaction.on_commit(key_cache_clear)
 
 
 def _secret_add(*, api_key: ApiKey) -> tuple[ApiKeySecret, str]:
@@ -78,7 +74,7 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
-    _key_cache_clear_now_and_on_commit()
+    caches_invalidate("api_key")
     return api_key
 
 
@@ -89,30 +85,22 @@ def api_key_roll(*, api_key: ApiKey, grace_period: timedelta = timedelta(hours=2
         raise BusinessRuleError(
             "The grace period must be between 0 hours and 7 days.", code="invalid_grace_period"
         )
-    if not api_key.is_active:
-        raise BusinessRuleError("A revoked or expired key cannot be rolled.", code="key_inactive")
     ends_at = timezone.now() + grace_period
     with transaction.atomic():
-        ApiKey.objects.select_for_update().filter(pk=api_key.pk).first()
-        current = api_key.secrets.filter(expires_at__isnull=True)
+        # Under the key's row lock: a concurrent revoke or roll waits, and the state checked is
+        # the state written against.
+        locked = ApiKey.objects.select_for_update().filter(pk=api_key.pk).first()
+        if locked is None or not locked.is_active:
+            raise BusinessRuleError(
+                "A revoked or expired key cannot be rolled.", code="key_inactive"
+            )
+        current = locked.secrets.filter(expires_at__isnull=True)
         current.update(expires_at=ends_at)
         # Secrets already in a grace period never get a longer one from a later roll.
-        api_key.secrets.filter(expires_at__gt=ends_at).update(expires_at=ends_at)
-        secret, raw = _secret_add(api_key=api_key)
-        api_key.display_prefix, api_key.last_four = secret.display_prefix, secret.last_four
-        api_key.save(update_fields=["display_prefix", "last_four"])
-    _key_cache_clear_now_and_on_commit()
-    return IssuedApiKey(api_key=api_key, secret=raw)
-
-
-def tenant_provision_with_keys(**provision_kwargs) -> ProvisionedTenant:
-    """``tenants.services.tenant_provision`` plus a live and a test key, in one transaction.
-
-    The raw keys are in ``provisioned.extra`` as ``live_key`` / ``test_key`` (shown once).
-    """
-    with transaction.atomic():
-        provisioned = tenant_provision(**provision_kwargs)
-        live = api_key_create(tenant=provisioned.tenant, name="Default live key", mode="live")
-        test = api_key_create(tenant=provisioned.tenant, name="Default test key", mode="test")
-    provisioned.extra.update(live_key=live.secret, test_key=test.secret)
-    return provisioned
+        locked.secrets.filter(expires_at__gt=ends_at).update(expires_at=ends_at)
+        secret, raw = _secret_add(api_key=locked)
+        locked.display_prefix, locked.last_four = secret.display_prefix, secret.last_four
+        locked.save(update_fields=["display_prefix", "last_four"])
+    api_key.display_prefix, api_key.last_four = locked.display_prefix, locked.last_four
+    caches_invalidate("api_key")
+    return IssuedApiKey(api_key=locked, secret=raw)

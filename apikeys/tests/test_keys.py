@@ -3,16 +3,14 @@
 import json
 import re
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from api.gateway import InvalidApiKeyError, key_authenticate, key_cache_clear
-from api.keys import api_key_generate, api_key_hash, api_key_parse
-from api.models import ApiKey, ApiKeySecret
-from api.services import api_key_create, api_key_revoke, api_key_roll
+from apikeys.keys import api_key_generate, api_key_hash, api_key_parse
+from apikeys.models import ApiKey, ApiKeySecret
+from apikeys.services import api_key_create, api_key_revoke, api_key_roll
 from core.errors import BusinessRuleError
 
 pytestmark = pytest.mark.django_db
@@ -146,42 +144,3 @@ def test_roll_grace_period_is_between_0_hours_and_7_days(tenant, grace):
         api_key_roll(api_key=first.api_key, grace_period=grace)
 
     assert first.api_key.secrets.count() == 1
-
-
-def test_provision_tenant_json_prints_a_working_live_and_test_key(django_assert_num_queries):
-    # when
-    out = StringIO()
-    call_command(
-        "provision_tenant", "gamma", "--name", "Gamma", "--plan", "free",
-        "--owner-email", "owner@gamma.test", "--json", stdout=out,
-    )  # fmt: skip
-
-    # then
-    result = json.loads(out.getvalue())
-    live = key_authenticate(result["live_key"], host_tenant=None)
-    test = key_authenticate(result["test_key"], host_tenant=None)
-    assert (live.tenant.schema_name, live.mode) == (result["schema"], "live")
-    assert (test.tenant.schema_name, test.mode) == (result["sandbox_schema"], "test")
-    assert result["live_key"].startswith("oc_live_") and result["test_key"].startswith("oc_test_")
-
-
-def test_ensure_demo_prints_the_test_key_and_a_curl_of_v1_me(settings, tmp_path):
-    # given
-    settings.LOCAL_DIR = tmp_path
-
-    # when
-    out = StringIO()
-    call_command("ensure_demo", "--port", "8000", stdout=out)
-    again = StringIO()
-    call_command("ensure_demo", "--port", "8000", stdout=again)
-
-    # then
-    state = json.loads((tmp_path / "demo.json").read_text())
-    key = state["test_key"]
-    assert key_authenticate(key, host_tenant=None).mode == "test"
-    curl = (
-        f"curl -H 'Host: demo.localhost' -H 'Authorization: Bearer {key}' "
-        "http://127.0.0.1:8000/v1/me"
-    )
-    assert curl in out.getvalue()
-    assert curl in again.getvalue()  # the same key on later runs, from the state file

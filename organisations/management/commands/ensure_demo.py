@@ -11,8 +11,10 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from api.models import ApiKey
-from api.services import api_key_create, tenant_provision_with_keys
+from apikeys.models import ApiKey
+from apikeys.selectors import api_key_secret_is_usable
+from apikeys.services import api_key_create
+from organisations.services import organisation_provision
 from tenants.models import User
 from tenants.selectors import tenant_get_live
 
@@ -34,7 +36,7 @@ class Command(BaseCommand):
         state = json.loads(state_file.read_text()) if state_file.exists() else {}
 
         if tenant_get_live(slug=DEMO_SLUG) is None:
-            provisioned = tenant_provision_with_keys(
+            provisioned = organisation_provision(
                 slug=DEMO_SLUG,
                 name="Demo Org",
                 plan_code="pro",
@@ -43,7 +45,7 @@ class Command(BaseCommand):
             )
             if provisioned.owner_password:
                 state["owner_password"] = provisioned.owner_password
-            state.update(provisioned.extra)
+            state.update(live_key=provisioned.live_key, test_key=provisioned.test_key)
         state["owner_password"] = self._ensure_password(
             DEMO_OWNER_EMAIL, state.get("owner_password")
         )
@@ -73,14 +75,8 @@ class Command(BaseCommand):
 
     def _ensure_test_key(self, known: str | None) -> str:
         """The demo's test key from the state file while it still works, else a new one."""
-        from api.gateway import InvalidApiKeyError, key_authenticate
-
-        if known:
-            try:
-                key_authenticate(known, host_tenant=None)
-                return known
-            except InvalidApiKeyError:
-                pass
+        if known and api_key_secret_is_usable(known):
+            return known
         demo = tenant_get_live(slug=DEMO_SLUG)
         return api_key_create(tenant=demo, name="Demo test key", mode=ApiKey.Mode.TEST).secret
 

@@ -4,22 +4,23 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from api.services import tenant_provision_with_keys
+from organisations.services import OrganisationProvisioned, organisation_provision
 from tenants.services import ProvisioningError
 
 
-def provisioned_as_dict(provisioned) -> dict:
+def provisioned_as_dict(provisioned: OrganisationProvisioned) -> dict:
     tenant = provisioned.tenant
     return {
         "slug": tenant.slug,
         "name": tenant.name,
-        "plan": tenant.plan.code,
+        "plan": provisioned.plan.code,
         "schema": tenant.schema_name,
         "sandbox_schema": provisioned.sandbox.schema_name,
         "domains": provisioned.domains,
         "owner_email": provisioned.owner.email,
         "owner_password": provisioned.owner_password,
-        **provisioned.extra,
+        "live_key": provisioned.live_key,
+        "test_key": provisioned.test_key,
     }
 
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             # Keys are issued in the same transaction: live_key / test_key, shown once.
-            provisioned = tenant_provision_with_keys(
+            provisioned = organisation_provision(
                 slug=options["slug"],
                 name=options["name"],
                 plan_code=options["plan"],

@@ -16,11 +16,11 @@ import pytest
 from django.db.models import Sum
 from django_tenants.utils import tenant_context
 
-from api.services import api_key_create
 from api.testing import BASE_DIR, RedisServer, uvicorn_server
-from billing.metering import USAGE_STREAM, UsageRecord
-from billing.models import UsageFlushCursor, UsageMinute
+from apikeys.services import api_key_create
 from core.testing import database_url, host_of, subprocess_env, wait_for
+from metering.models import UsageFlushCursor, UsageMinute
+from metering.records import USAGE_STREAM, UsageRecord
 from requestlog.models import RequestLog
 
 pytestmark = pytest.mark.slow

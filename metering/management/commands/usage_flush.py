@@ -5,7 +5,7 @@ The beat task does this every few seconds; the command is for operators and test
 
 from django.core.management.base import BaseCommand
 
-from billing.services import usage_flush
+from metering.services import usage_flush
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The usage record: one per API call, and its encoding in the Redis buffer (a stream).
 
 The API gateway (``api.gateway.usage_record``) appends records to ``USAGE_STREAM``; the flush
-(``billing.services.usage_flush``) reads them back in order and folds them into PostgreSQL. The
+(``metering.services.usage_flush``) reads them back in order and folds them into PostgreSQL. The
 stream entry id, assigned by Redis, orders records and is the flush's exactly-once watermark.
 """
 

@@ -1,7 +1,7 @@
 """API keys (public schema): the index that maps a presented secret to a tenant and mode.
 
 An ``ApiKey`` is what people manage (name, mode, scopes, expiry, revocation); its secrets are
-``ApiKeySecret`` rows holding only an HMAC of the raw key (``api.keys``). A key normally has one
+``ApiKeySecret`` rows holding only an HMAC of the raw key (``apikeys.keys``). A key normally has one
 secret; rolling it adds a new one and gives the old one an end of grace (``expires_at``), so two
 secrets work side by side until the grace period ends.
 """
@@ -40,7 +40,9 @@ class ApiKey(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["tenant", "mode"])]
+        # The tables keep the names they had in api/, where keys started out.
+        db_table = "api_apikey"
+        indexes = [models.Index(fields=["tenant", "mode"], name="api_apikey_tenant__855385_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.display_prefix}…{self.last_four})"
@@ -62,6 +64,7 @@ class ApiKeySecret(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        db_table = "api_apikeysecret"
 
     def __str__(self) -> str:
         return f"{self.display_prefix}…{self.last_four}"

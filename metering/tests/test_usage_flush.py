@@ -2,16 +2,17 @@
 per-minute ledger rows in the public schema, request logs in the tenant's schema."""
 
 import pytest
+from django.conf import settings
 from django.db.models import Sum
 from django_redis import get_redis_connection
 from django_tenants.utils import tenant_context
 
 from api.gateway import usage_buffer_pending, usage_buffer_push
-from api.models import ApiKey
-from api.services import api_key_create
-from billing.metering import USAGE_STREAM, UsageRecord
-from billing.models import UsageMinute
-from billing.services import usage_flush
+from apikeys.models import ApiKey
+from apikeys.services import api_key_create
+from metering.models import UsageMinute
+from metering.records import USAGE_STREAM, UsageRecord
+from metering.services import usage_flush
 from requestlog.models import RequestLog
 
 pytestmark = pytest.mark.django_db
@@ -154,12 +155,13 @@ def test_refused_calls_are_metered_but_not_billable(api_client_factory, tenant):
 
 
 def test_beat_flushes_usage_every_few_seconds_on_the_billing_queue(api_client_factory, tenant):
-    from billing.tasks import usage_flush_task
+    from metering.tasks import usage_flush_task
     from openchance.celery import app
 
-    entry = app.conf.beat_schedule["billing-usage-flush"]
-    assert entry["task"] == usage_flush_task.name == "billing.usage_flush"
-    assert entry["schedule"] <= 10 and entry["options"]["queue"] == "billing"
+    entry = app.conf.beat_schedule["metering-usage-flush"]
+    assert entry["task"] == usage_flush_task.name == "metering.usage_flush"
+    assert entry["schedule"] == settings.USAGE_FLUSH_INTERVAL <= 10
+    assert app.amqp.router.route({}, usage_flush_task.name)["queue"].name == "billing"
     issued = api_key_create(tenant=tenant, name="metered")
     api_client_factory(issued.secret).get("/v1/me")
     usage_buffer_push()
@@ -174,7 +176,7 @@ def test_daily_totals_count_calls_and_errors(api_client_factory, tenant):
 
     from django.utils import timezone
 
-    from billing.selectors import usage_daily_totals
+    from metering.selectors import usage_daily_totals
 
     issued = api_key_create(tenant=tenant, name="charted")
     client = api_client_factory(issued.secret)

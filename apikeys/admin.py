@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from api.models import ApiKey
+from apikeys.models import ApiKey
 
 
 @admin.register(ApiKey)

@@ -1,0 +1,156 @@
+"""Plan limits: a token bucket per tenant and mode plus the monthly quota, in one Lua script.
+
+The script runs on Redis's own clock (so every process agrees) and rides in the same pipeline as
+the process's pending usage records (``pipeline``). While Redis is unreachable each process falls
+back to its own buckets with the plan's rate and burst (fail-open; quotas are not enforced).
+"""
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from redis.exceptions import RedisError
+
+from api.gateway.keys import KeyContext
+from api.gateway.pipeline import COUNTER_TTL_SECONDS, redis_client, redis_state, usage_buffer
+from billing.selectors import period_bounds
+
+
+@dataclass(frozen=True)
+class LimitResult:
+    allowed: bool
+    code: str | None  # None when allowed, else "rate_limited" or "quota_exceeded"
+    limit: int  # the burst: the bucket's capacity
+    remaining: int
+    reset_seconds: int  # until the bucket is full again
+    retry_after: int | None  # seconds, when refused
+    rate_per_second: int
+    cost: int
+    plan_code: str
+    plan_name: str
+    included_calls: int | None
+    period_calls: int | None  # billable calls this period, None when Redis is unreachable
+    period_start: datetime
+    period_end: datetime
+    is_degraded: bool  # decided by the per-process fallback limiter (Redis unreachable)
+
+    def headers(self) -> dict[str, str]:
+        window = max(1, math.ceil(self.limit / max(self.rate_per_second, 1)))
+        headers = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(math.ceil(time.time()) + self.reset_seconds),
+            "RateLimit-Policy": f'"{self.plan_code}";q={self.limit};w={window}',
+            "RateLimit": f'"{self.plan_code}";r={self.remaining};t={self.reset_seconds}',
+        }
+        if self.retry_after is not None:
+            headers["Retry-After"] = str(self.retry_after)
+        return headers
+
+
+def _bucket_key(context: KeyContext) -> str:
+    return f"oc:rl:{context.organisation.pk}:{context.mode}"
+
+
+def _period_key(organisation_id: int, period_start: datetime) -> str:
+    return f"oc:calls:{organisation_id}:{period_start:%Y%m}"
+
+
+def _bucket_key(context: KeyContext) -> str:
+    return f"oc:rl:{context.organisation.pk}:{context.mode}"
+
+
+def _period_key(organisation_id: int, period_start: datetime) -> str:
+    return f"oc:calls:{organisation_id}:{period_start:%Y%m}"
+
+
+class _FallbackLimiter:
+    """Per-process token buckets used while Redis is unreachable."""
+
+    def __init__(self):
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str, *, rate: int, burst: int, cost: int) -> tuple[bool, float]:
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(burst), now))
+            tokens = min(float(burst), tokens + (now - last) * rate)
+            allowed = tokens >= cost
+            if allowed:
+                tokens -= cost
+            self._buckets[key] = (tokens, now)
+            return allowed, tokens
+
+    def clear(self) -> None:
+        with self._lock:
+            self._buckets.clear()
+
+
+_fallback = _FallbackLimiter()
+
+
+def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
+    """Take ``cost`` tokens and count the call (see module). One Redis round trip, which also
+    carries the process's pending usage records."""
+    plan = context.plan
+    rate, burst = max(plan.rate_per_second, 1), max(plan.burst, 1)
+    cost = max(1, min(cost, burst))  # a cost above the burst could never pass
+    period_start, period_end = period_bounds()
+    included = plan.included_calls
+    cap = included if (plan.is_hard_cap and included and context.livemode) else 0
+    args = [rate, burst, cost, 1 if context.livemode else 0, cap or 0, context.period_calls_seed]
+    keys = [_bucket_key(context), _period_key(context.organisation.pk, period_start)]
+    reply = None
+    if redis_state.is_available:
+        try:
+            reply = usage_buffer.push_with([*keys, *args, COUNTER_TTL_SECONDS])
+        except RedisError as exc:
+            redis_state.failed(exc)
+    common = {
+        "limit": burst,
+        "rate_per_second": rate,
+        "cost": cost,
+        "plan_code": plan.code,
+        "plan_name": plan.name,
+        "included_calls": included,
+        "period_start": period_start,
+        "period_end": period_end,
+    }
+    if reply is None:
+        allowed, tokens = _fallback.take(keys[0], rate=rate, burst=burst, cost=cost)
+        retry_after = None if allowed else math.ceil((cost - tokens) / rate)
+        return LimitResult(
+            allowed=allowed,
+            code=None if allowed else "rate_limited",
+            remaining=int(tokens),
+            reset_seconds=math.ceil((burst - tokens) / rate),
+            retry_after=retry_after,
+            period_calls=None,
+            is_degraded=True,
+            **common,
+        )
+    allowed, code, tokens, retry_ms, used = (int(value) for value in reply)
+    retry_after = None
+    if code == 1:
+        retry_after = max(1, math.ceil(retry_ms / 1000))
+    elif code == 2:
+        retry_after = max(1, math.ceil((period_end - datetime.now(UTC)).total_seconds()))
+    return LimitResult(
+        allowed=bool(allowed),
+        code={0: None, 1: "rate_limited", 2: "quota_exceeded"}[code],
+        remaining=tokens,
+        reset_seconds=math.ceil((burst - tokens) / rate),
+        retry_after=retry_after,
+        period_calls=used,
+        is_degraded=False,
+        **common,
+    )
+
+
+def rate_limit_reset(*, organisation_id: int) -> None:
+    """Refill a tenant's buckets (both modes) in Redis and in this process: operators, tests."""
+    redis_client().delete(f"oc:rl:{organisation_id}:live", f"oc:rl:{organisation_id}:test")
+    _fallback.clear()

@@ -1,0 +1,207 @@
+"""The gateway's one Redis round trip per call, and the usage buffer that rides on it.
+
+``_UsageBuffer.push_with`` sends one pipeline: the limit script (``limits``) plus an XADD per
+usage record waiting in this process (``metering``). When the process is idle a background thread
+pushes the buffer within ``USAGE_PUSH_INTERVAL``. ``redis_state`` is a small circuit breaker: after
+a Redis error the gateway leaves Redis alone for ``GATEWAY_REDIS_RETRY_SECONDS`` (fail-open).
+"""
+
+import atexit
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections import deque
+
+from django.conf import settings
+from django_redis import get_redis_connection
+from redis.exceptions import NoScriptError, RedisError
+
+from metering.records import USAGE_STREAM
+
+logger = logging.getLogger(__name__)
+
+
+# KEYS: bucket, period counter (live calls of the month).
+# ARGV: rate/s, burst, cost, count the call (1/0), hard cap (0: none), counter seed, counter ttl.
+# Returns {allowed, code (0 ok, 1 rate, 2 quota), tokens left, retry after ms, period calls}.
+# The clock is Redis's own (TIME), so every process agrees on it.
+_LIMIT_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local count_call = tonumber(ARGV[4])
+local cap = tonumber(ARGV[5])
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], ARGV[6], 'EX', ARGV[7], 'NX')
+end
+local used = tonumber(redis.call('GET', KEYS[2]))
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1])
+local ts = tonumber(state[2])
+if tokens == nil or ts == nil then
+  tokens = burst
+  ts = now
+end
+tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000)
+local ttl = math.ceil(burst * 1000 / rate) + 1000
+if cap > 0 and used >= cap then
+  return {0, 2, math.floor(tokens), 0, used}
+end
+if tokens < cost then
+  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  return {0, 1, math.floor(tokens), math.ceil((cost - tokens) * 1000 / rate), used}
+end
+tokens = tokens - cost
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
+redis.call('PEXPIRE', KEYS[1], ttl)
+if count_call == 1 then
+  used = redis.call('INCR', KEYS[2])
+end
+return {1, 0, math.floor(tokens), 0, used}
+"""
+_LIMIT_SHA = hashlib.sha1(_LIMIT_LUA.encode()).hexdigest()  # noqa: S324 - Redis's script id
+COUNTER_TTL_SECONDS = 40 * 24 * 3600
+
+
+class _RedisState:
+    """Whether this process currently believes Redis is reachable (a small circuit breaker)."""
+
+    def __init__(self):
+        self.unavailable_until = 0.0
+        self.is_down = False
+
+    @property
+    def is_available(self) -> bool:
+        return time.monotonic() >= self.unavailable_until
+
+    def failed(self, exc: Exception) -> None:
+        if not self.is_down:
+            logger.warning("Redis unreachable (%s): gateway fails open", exc.__class__.__name__)
+        self.is_down = True
+        self.unavailable_until = time.monotonic() + settings.GATEWAY_REDIS_RETRY_SECONDS
+
+    def succeeded(self) -> None:
+        if self.is_down:
+            self.is_down = False
+            logger.warning("Redis reachable again: %s usage records to send", len(usage_buffer))
+
+
+redis_state = _RedisState()
+
+
+def redis_client():
+    """This process's Redis client. Django's cache handles are per thread, and ASGI runs each
+    request in a thread of its own, so fetching one per call would rebuild it every request; a
+    redis-py client is thread-safe and shares one connection pool."""
+    global _redis_client, _redis_client_pid
+    if _redis_client is None or _redis_client_pid != os.getpid():
+        _redis_client, _redis_client_pid = get_redis_connection("default"), os.getpid()
+    return _redis_client
+
+
+_redis_client = None
+_redis_client_pid: int | None = None
+
+
+class _UsageBuffer:
+    """Usage records of this process on their way to Redis (see module docstring)."""
+
+    def __init__(self):
+        self._records: deque[dict[str, str]] = deque()
+        self._lock = threading.Lock()
+        self._dropped = 0
+        self._pusher_pid: int | None = None
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def add(self, fields: dict[str, str]) -> None:
+        with self._lock:
+            if len(self._records) >= settings.USAGE_BUFFER_MAX_RECORDS:
+                self._records.popleft()
+                self._dropped += 1
+                if self._dropped % 1000 == 1:
+                    logger.error("usage buffer full: %s records dropped so far", self._dropped)
+            self._records.append(fields)
+        if self._pusher_pid != os.getpid():
+            self._start_pusher()
+
+    def _take(self) -> list[dict[str, str]]:
+        with self._lock:
+            records = list(self._records)
+            self._records.clear()
+        return records
+
+    def _give_back(self, records: list[dict[str, str]]) -> None:
+        with self._lock:
+            self._records.extendleft(reversed(records))
+
+    def push_with(self, limit_args: list | None = None):
+        """One pipeline: the limit script (when ``limit_args`` are given) plus an XADD per pending
+        record. Returns the script's reply. On a Redis error the records go back to the buffer
+        and the error propagates."""
+        records = self._take()
+        if limit_args is None and not records:
+            return None
+        redis = redis_client()
+        pipe = redis.pipeline(transaction=False)
+        if limit_args is not None:
+            pipe.evalsha(_LIMIT_SHA, 2, *limit_args)
+        for fields in records:
+            pipe.xadd(USAGE_STREAM, fields)
+        try:
+            replies = pipe.execute(raise_on_error=False)
+        except RedisError:
+            self._give_back(records)
+            raise
+        reply = None
+        if limit_args is not None:
+            reply, replies = replies[0], replies[1:]
+            if isinstance(reply, NoScriptError):
+                # First call against this Redis (or it restarted): load the script, run it again.
+                redis.script_load(_LIMIT_LUA)
+                reply = redis.evalsha(_LIMIT_SHA, 2, *limit_args)
+            elif isinstance(reply, Exception):
+                raise reply
+        failed = [f for f, r in zip(records, replies, strict=True) if isinstance(r, Exception)]
+        if failed:
+            self._give_back(failed)
+        redis_state.succeeded()
+        return reply
+
+    def push(self) -> int:
+        """Send pending records to Redis now; returns how many were sent (0 if Redis is down)."""
+        pending = len(self._records)
+        if not pending or not redis_state.is_available:
+            return 0
+        try:
+            self.push_with(None)
+        except RedisError as exc:
+            redis_state.failed(exc)
+            return 0
+        return pending
+
+    def _start_pusher(self) -> None:
+        with self._lock:
+            if self._pusher_pid == os.getpid():
+                return
+            self._pusher_pid = os.getpid()
+        thread = threading.Thread(target=self._run_pusher, name="usage-pusher", daemon=True)
+        thread.start()
+
+    def _run_pusher(self) -> None:
+        while True:
+            time.sleep(settings.USAGE_PUSH_INTERVAL)
+            try:
+                self.push()
+            except Exception:  # the pusher must never die
+                logger.exception("usage push failed")
+
+
+usage_buffer = _UsageBuffer()
+atexit.register(usage_buffer.push)
