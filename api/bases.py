@@ -5,7 +5,12 @@ tenant and mode (on the shared API host the key alone decides; on a tenant's hos
 belong to it), switch the database connection to the live or sandbox schema, enforce the plan's
 rate limit and monthly quota (``cost`` tokens), check the scope, refuse oversized bodies. After
 it: add the rate-limit headers and meter the call. Every error is problem+json
-(``api.exceptions``).
+(``api.exceptions``); request bodies are parsed by ``api.parsers.SafeJSONParser`` only.
+
+Nothing on this path may escape as an uncaught exception (Django would answer it with an HTML
+page, and the call would go unmetered): whatever raises in the gateway, the handler, DRF's
+finalisation or the rendering becomes a logged 500 problem, and the after-path (excerpts,
+metering capture) is guarded so that a verified key's call is metered whatever happened.
 
 A subclass declares:
 
@@ -20,18 +25,18 @@ Inside a handler: ``request.tenant`` is the live or sandbox ``Tenant`` whose sch
 """
 
 import json
+import logging
 import time
 
 from django.conf import settings
 from django.db import connection
 from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Empty
 from rest_framework.views import APIView
 
-from api.exceptions import PayloadTooLargeError
+from api.exceptions import INTERNAL_ERROR_DETAIL, LengthRequiredError, PayloadTooLargeError
 from api.gateway import (
     LimitExceededError,
     key_authenticate,
@@ -39,8 +44,13 @@ from api.gateway import (
     scope_check,
     usage_record,
 )
+from api.parsers import SafeJSONParser
 from api.redaction import excerpt_redact
 from apikeys.scopes import scope_required
+from core.context import request_context_update
+from core.problems import problem_response
+
+logger = logging.getLogger(__name__)
 
 
 def bearer_token(request) -> str | None:
@@ -57,7 +67,7 @@ class ApiView(APIView):
     rate_limit: str | None = None
 
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     authentication_classes: list = []
     permission_classes: list = []
     throttle_classes: list = []
@@ -72,6 +82,7 @@ class ApiView(APIView):
         host_tenant = django_request.tenant if django_request.host_kind == "tenant" else None
         context = key_authenticate(bearer_token(django_request), host_tenant=host_tenant)
         self.api_context = context
+        request_context_update(actor=f"api_key:{context.key_id}")
         django_request.api_key = context
         django_request.livemode = context.livemode
         django_request.tenant = context.tenant
@@ -85,6 +96,13 @@ class ApiView(APIView):
         if self.scope_family is not None:
             scope_check(
                 context, required=scope_required(family=self.scope_family, method=request.method)
+            )
+        if "HTTP_TRANSFER_ENCODING" in django_request.META:
+            # Django reads a body by Content-Length only: under WSGI a chunked body would be
+            # seen as empty. (Under ASGI, openchance.asgi refuses it before reading it.)
+            raise LengthRequiredError(
+                "Send the request body with a Content-Length header; Transfer-Encoding "
+                "(chunked bodies) is not supported."
             )
         if _content_length(django_request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             raise PayloadTooLargeError(
@@ -112,6 +130,8 @@ class ApiView(APIView):
             raise exc
 
     def gateway_exit(self, request, response, started: float) -> None:
+        """Meter the call of a verified key. Each input is taken defensively: a failure to
+        compute one (an excerpt, the route) costs that field, never the record."""
         context = self.api_context
         if context is None:
             return  # unauthenticated: nobody to meter the call against
@@ -119,9 +139,10 @@ class ApiView(APIView):
         status = response.status_code
         request_excerpt = response_excerpt = ""
         if status >= 400:
+            # excerpt_redact never raises; _body_of and .content are guarded below.
             request_excerpt = excerpt_redact(_body_of(request))
-            response_excerpt = excerpt_redact(getattr(response, "content", b""))
-        match = django_request.resolver_match
+            response_excerpt = excerpt_redact(_content_of(response))
+        match = getattr(django_request, "resolver_match", None)
         usage_record(
             context,
             method=django_request.method,
@@ -129,7 +150,7 @@ class ApiView(APIView):
             status=status,
             duration_ms=(time.perf_counter() - started) * 1000,
             request_bytes=_content_length(django_request),
-            response_bytes=len(response.content) if not response.streaming else 0,
+            response_bytes=len(_content_of(response)),
             request_id=getattr(django_request, "request_id", ""),
             path=django_request.path,
             is_billable=self.limit_result is not None and self.limit_result.allowed,
@@ -148,10 +169,7 @@ class ApiView(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if self.limit_result is not None:
-            for name, value in self.limit_result.headers().items():
-                if name not in response:
-                    response[name] = value
+        self._limit_headers_add(response)
         return response
 
     def dispatch(self, request, *args, **kwargs):
@@ -159,29 +177,75 @@ class ApiView(APIView):
         self.api_context = self.limit_result = None
         previous_tenant = connection.tenant
         try:
-            response = super().dispatch(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()  # in the call's schema, and so its size can be metered
+            response = self._response_rendered(request, *args, **kwargs)
         finally:
             if connection.tenant is not previous_tenant:
                 connection.set_tenant(previous_tenant)
-        self.gateway_exit(self.request, response, started)
+        try:
+            self.gateway_exit(self.request, response, started)
+        except Exception:
+            # The client gets the answer it was given (a write may have happened); the lost
+            # record is an operator's problem, logged with the request id.
+            logger.exception(
+                "metering capture failed (request %s)", getattr(request, "request_id", None)
+            )
         return response
+
+    def _response_rendered(self, request, *args, **kwargs):
+        """DRF's dispatch and the rendering — in the call's schema, and so that its size can be
+        metered — with anything they let escape turned into a 500 problem (see module)."""
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        except Exception:
+            logger.exception(
+                "unhandled error around %s (request %s)",
+                self.__class__.__name__,
+                getattr(request, "request_id", None),
+            )
+            response = problem_response(
+                status=500,
+                code="internal_error",
+                title="Internal server error",
+                detail=INTERNAL_ERROR_DETAIL,
+                request=request,
+            )
+            self._limit_headers_add(response)
+        return response
+
+    def _limit_headers_add(self, response) -> None:
+        if self.limit_result is not None:
+            for name, value in self.limit_result.headers().items():
+                if name not in response:
+                    response[name] = value
 
 
 def _content_length(django_request) -> int:
     value = django_request.META.get("CONTENT_LENGTH") or ""
-    return int(value) if value.isdigit() else 0
+    # isdigit() alone accepts non-ASCII digits ("²") that int() refuses.
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
+def _content_of(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b""
+    try:
+        return response.content
+    except Exception:  # noqa: BLE001 - an unrendered or broken response: no excerpt, no size
+        return b""
 
 
 def _body_of(request) -> bytes | str:
-    data = getattr(request, "_full_data", Empty)
-    if data is not Empty:
-        try:
-            return json.dumps(data, default=str)
-        except (TypeError, ValueError):
-            return ""
+    """What the client sent, for the excerpt: the raw body (Django bounds it by
+    DATA_UPLOAD_MAX_MEMORY_SIZE), else the parsed data; never raises."""
     try:
-        return request._request.body
-    except Exception:  # noqa: BLE001 - the stream was consumed or refused: no excerpt then
+        return getattr(request, "_request", request).body
+    except Exception:  # noqa: BLE001 - the stream was consumed or refused (413): try the data
+        data = getattr(request, "_full_data", Empty)
+    if data is Empty:
+        return ""
+    try:
+        return json.dumps(data, default=str)
+    except Exception:  # noqa: BLE001 - data the encoder refuses: no excerpt then
         return ""

@@ -21,6 +21,10 @@ from core.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 logger = logging.getLogger(__name__)
 
+INTERNAL_ERROR_DETAIL = (
+    "Something went wrong on our side; the request id identifies it in our logs."
+)
+
 
 def _problem(request, *, status, code, title, detail, headers=None, **extra) -> Response:
     body = problem_body(
@@ -153,7 +157,7 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         status=500,
         code="internal_error",
         title="Internal server error",
-        detail="Something went wrong on our side; the request id identifies it in our logs.",
+        detail=INTERNAL_ERROR_DETAIL,
     )
 
 
@@ -175,3 +179,9 @@ class PayloadTooLargeError(DomainError):
     status = 413
     code = "payload_too_large"
     title = "Payload too large"
+
+
+class LengthRequiredError(DomainError):
+    status = 411
+    code = "length_required"
+    title = "Length required"

@@ -1,0 +1,199 @@
+"""Hypothesis strategies for hostile input: what an attacker (or an unlucky client) sends.
+
+The building blocks of the hostile-input tests (``api/v1/tests/test_hostile.py``,
+``test_cursors.py``, ``api/tests/test_bodies.py``): text full of control characters (every C0,
+DEL and every C1), unpaired surrogates, NUL, overlong strings and deep nesting, encoded the way
+each carrier allows —
+
+- ``hostile_text()``: Python strings (JSON values and keys, decoded parameters);
+- ``hostile_url_component()``: percent-encoded bytes for a path segment or a query value
+  (``%00``, ``%ED%A0%80`` — a surrogate in UTF-8 — bare ``%``, overlong, ``/``, ``..``);
+- ``hostile_header_value()``: what an HTTP/1.1 server can deliver in a header (any Latin-1
+  character but CR and LF);
+- ``hostile_json_body()``: request bodies as bytes — documents with hostile strings in keys and
+  values, nesting up to far beyond any limit, ``NaN``/``Infinity``, invalid UTF-8, cut-off JSON;
+- ``forged_cursor()``: cursors built the way ``api.v1.pagination.cursor_encode`` builds them
+  (URL-safe base64 of ``{"o": ordering, "v": [values]}``) with hostile orderings and values,
+  plus random bytes and truncated base64.
+"""
+
+import base64
+import json
+from urllib.parse import quote
+
+from hypothesis import strategies as st
+
+C0 = [chr(code) for code in range(0x00, 0x20)]
+C1 = [chr(code) for code in range(0x80, 0xA0)]
+CONTROL_CHARACTERS = [*C0, "\x7f", *C1]
+LONE_SURROGATES = ["\ud800", "\udbff", "\udc00", "\udfff"]
+# Characters with a meaning somewhere on the way: separators, escapes, format characters.
+AWKWARD = ["%", "/", "\\", "?", "#", "&", "=", ";", ",", "[", "]", "{", "}", '"', "'", " ", "+"]
+AWKWARD += ["\u2028", "\u2029", "\ufeff", "\u202e", "\ufffd", "\U0001f600", "ÿ", "é"]
+OVERLONG_LENGTHS = [256, 1_001, 10_001, 100_001]
+
+_hostile_character = st.one_of(
+    st.sampled_from(CONTROL_CHARACTERS),
+    st.sampled_from(LONE_SURROGATES),
+    st.sampled_from(AWKWARD),
+    st.characters(codec="utf-8"),
+)
+
+
+def hostile_text(*, max_size: int = 40, allow_surrogates: bool = True) -> st.SearchStrategy[str]:
+    """Short strings dense in control characters, surrogates and separators, and overlong ones."""
+    character = _hostile_character
+    if not allow_surrogates:
+        character = character.filter(lambda c: not "\ud800" <= c <= "\udfff")
+    short = st.text(character, max_size=max_size)
+    overlong = st.builds(
+        lambda unit, length: (unit * length)[:length],
+        st.text(character, min_size=1, max_size=3),
+        st.sampled_from(OVERLONG_LENGTHS),
+    )
+    return st.one_of(short, short, short, overlong)
+
+
+def _percent_encoded(text: str) -> str:
+    # Surrogates become the bytes a client would send for them (invalid UTF-8: ED A0 80).
+    return quote(text.encode("utf-8", "surrogatepass"), safe="")
+
+
+def hostile_url_component() -> st.SearchStrategy[str]:
+    """A percent-encoded path segment or query value (already encoded: send it as is)."""
+    raw_bytes = st.binary(max_size=40).map(lambda data: quote(data, safe=""))
+    deep = st.integers(min_value=100, max_value=5_000).map(lambda n: "%5B" * n)
+    return st.one_of(
+        hostile_text().map(_percent_encoded),
+        raw_bytes,
+        st.sampled_from(["%00", "%ED%A0%80", "%", "%zz", "%C0%AF", "..", "%2e%2e", "%2F", "~"]),
+        deep,
+    )
+
+
+def hostile_header_value() -> st.SearchStrategy[str]:
+    """A header value an HTTP/1.1 server passes on: Latin-1, without CR and LF."""
+    latin1 = st.characters(min_codepoint=0, max_codepoint=0xFF, exclude_characters="\r\n")
+    return st.one_of(
+        st.text(latin1, max_size=60),
+        st.text(st.sampled_from([c for c in CONTROL_CHARACTERS if c not in "\r\n"]), max_size=8),
+        st.sampled_from([8_193, 65_537]).map(lambda length: "a" * length),
+        st.sampled_from(["-1", "1e3", "²", "0x10", " 5", "99999999999999999999", "Bearer"]),
+    )
+
+
+def _nested(depth: int, *, innermost: str = "1", as_object: bool = True) -> str:
+    if as_object:
+        return '{"a":' * depth + innermost + "}" * depth
+    return "[" * depth + innermost + "]" * depth
+
+
+hostile_json_value = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**80), max_value=2**80),
+        st.floats(allow_nan=False, allow_infinity=False),
+        hostile_text(),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(hostile_text(max_size=12), children, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+def _json_text(value) -> str:
+    # ensure_ascii: surrogates and controls travel as \\u escapes, as a JSON client sends them.
+    return json.dumps(value)
+
+
+def hostile_json_document() -> st.SearchStrategy[str]:
+    """JSON text: hostile values, deep nesting (to far past any limit), the non-standard
+    constants, and documents placed where a body's fields would be."""
+    deep = st.builds(
+        _nested,
+        st.one_of(st.integers(min_value=30, max_value=1_200), st.sampled_from([10_000, 100_000])),
+        as_object=st.booleans(),
+    )
+    constants = st.sampled_from(["NaN", "Infinity", "-Infinity", '{"a": NaN}', "[Infinity]"])
+    in_metadata = st.builds(
+        lambda key, value: _json_text({"title": "Hostile", "metadata": {key: value}}),
+        hostile_text(max_size=12),
+        hostile_text(),
+    )
+    return st.one_of(hostile_json_value.map(_json_text), deep, constants, in_metadata)
+
+
+def hostile_json_body() -> st.SearchStrategy[bytes]:
+    """A request body as bytes: hostile JSON, or bytes that are not (valid UTF-8) JSON."""
+    document = hostile_json_document().map(lambda text: text.encode("utf-8"))
+    return st.one_of(
+        document,
+        document,
+        document.map(lambda data: data[: len(data) // 2]),  # cut off
+        st.binary(max_size=64),
+        st.just(b"\xff\xfe{}"),
+    )
+
+
+def _cursor(payload) -> str:
+    text = json.dumps(payload, separators=(",", ":"))  # NaN/Infinity come out as such
+    data = text.encode("utf-8", "surrogatepass")
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+_cursor_value = st.one_of(
+    hostile_text(max_size=30),
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.floats(),  # NaN, ±Infinity included
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    # Timestamps with offsets inside and outside what Python and PostgreSQL accept.
+    st.builds(
+        "{:04d}-{:02d}-{:02d}T00:00:00{}{:02d}:{:02d}".format,
+        st.sampled_from([1, 2, 1970, 2026, 9999]),
+        st.integers(min_value=1, max_value=12),
+        st.integers(min_value=1, max_value=28),
+        st.sampled_from(["+", "-"]),
+        st.integers(min_value=0, max_value=30),
+        st.integers(min_value=0, max_value=59),
+    ),
+    st.sampled_from(["2026-01-01T00:00:00", "2026-13-01T00:00:00Z", "9999-12-31T23:59:59-15:59"]),
+)
+
+
+def forged_cursor(orderings: list[str]) -> st.SearchStrategy[str]:
+    """Cursors that ``cursor_decode`` must refuse (or, by chance, accept as valid) — never
+    anything that fails later."""
+    ordering = st.one_of(st.sampled_from(orderings), hostile_text(max_size=20))
+    well_formed = st.builds(
+        lambda name, values: _cursor({"o": name, "v": values}),
+        ordering,
+        st.lists(_cursor_value, min_size=0, max_size=3),
+    )
+    odd_shapes = st.builds(
+        _cursor,
+        st.one_of(
+            hostile_json_value,
+            st.builds(lambda name: {"o": name}, ordering),
+            st.builds(lambda values: {"v": values}, st.lists(_cursor_value, max_size=2)),
+            st.builds(
+                lambda name, values, extra: {"o": name, "v": values, "x": extra},
+                ordering,
+                st.lists(_cursor_value, max_size=2),
+                _cursor_value,
+            ),
+        ),
+    )
+    return st.one_of(
+        well_formed,
+        well_formed,
+        odd_shapes,
+        well_formed.map(lambda cursor: cursor[: max(1, len(cursor) - 1 - len(cursor) // 3)]),
+        st.binary(max_size=80).map(lambda data: base64.urlsafe_b64encode(data).decode()),
+        st.text(st.characters(codec="ascii"), max_size=40),
+    )
