@@ -13,13 +13,16 @@ page-numbered UIs, but it scans the skipped rows and counts, so it is capped at 
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from rest_framework.exceptions import ValidationError
+
+from core.errors import DomainError
+from core.safejson import json_loads_safe
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -95,17 +98,52 @@ def _encode_value(value, kind: str):
     return value
 
 
+class InvalidCursorError(DomainError):
+    """A cursor we did not issue (forged, cut, or of another ordering): 400 ``invalid_cursor``."""
+
+    status = 400
+    code = "invalid_cursor"
+    title = "Invalid cursor"
+
+    def __init__(self, reason: str):
+        super().__init__(
+            f"Invalid cursor ({reason}): pass next_cursor exactly as returned, with the same "
+            "ordering and filters.",
+            errors={"cursor": [f"Invalid cursor: {reason}."]},
+        )
+
+
+# PostgreSQL's bigint: a larger integer in a cursor could only fail in the database.
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
+# A sort-key value is a timestamp, a number or an id: a longer string is not one of ours.
+_MAX_CURSOR_STRING = 200
+
+
 def _decode_value(value, kind: str):
-    if value is None:
-        return None
+    """The sort-key value ``value`` of a cursor as the database expects it, or
+    InvalidCursorError. Sort keys are never NULL (see SortKey), so neither is a cursor value."""
     if kind == "datetime":
-        return datetime.fromisoformat(value)
+        if not isinstance(value, str) or len(value) > 64:
+            raise InvalidCursorError("a timestamp is expected")
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidCursorError("a timestamp is expected") from None
+        # We write UTC only. Other offsets are forged, and some would fail in the database
+        # (PostgreSQL refuses offsets beyond ±15:59, which Python accepts).
+        if moment.utcoffset() != timedelta(0):
+            raise InvalidCursorError("a UTC timestamp is expected")
+        return moment
     if kind == "int":
-        return int(value)
+        if type(value) is not int or not _BIGINT_MIN <= value <= _BIGINT_MAX:
+            raise InvalidCursorError("an integer is expected")
+        return value
     if kind == "float":
+        if type(value) not in (int, float) or not math.isfinite(value):
+            raise InvalidCursorError("a number is expected")
         return float(value)
-    if not isinstance(value, str):
-        raise TypeError("expected a string")
+    if not isinstance(value, str) or len(value) > _MAX_CURSOR_STRING:
+        raise InvalidCursorError("a string is expected")
     return value
 
 
@@ -116,20 +154,26 @@ def cursor_encode(ordering: Ordering, row) -> str:
 
 
 def cursor_decode(ordering: Ordering, cursor: str) -> list:
-    """The sort-key values stored in ``cursor``; 400 if it is not one of ours or belongs to
-    another ordering."""
-    invalid = ValidationError({"cursor": ["Invalid cursor: pass next_cursor as returned."]})
+    """The sort-key values stored in ``cursor``; InvalidCursorError (400) unless it is exactly
+    what ``cursor_encode`` gives for ``ordering``. A cursor is client input like any other: it is
+    parsed through ``core.safejson`` and every value is checked for kind and range here, so that
+    nothing in it can fail later in the database."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        if payload["o"] != ordering.name or len(payload["v"]) != len(ordering.keys):
-            raise invalid
-        return [
-            _decode_value(value, key.kind)
-            for value, key in zip(payload["v"], ordering.keys, strict=True)
-        ]
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
-        raise invalid from None
+        raw = base64.b64decode(padded.encode("ascii"), altchars=b"-_", validate=True)
+        payload = json_loads_safe(raw.decode("utf-8"), max_depth=2)
+    except (ValueError, UnicodeError, binascii.Error):
+        raise InvalidCursorError("not a cursor of this API") from None
+    if not isinstance(payload, dict) or set(payload) != {"o", "v"}:
+        raise InvalidCursorError("not a cursor of this API")
+    if payload["o"] != ordering.name:
+        raise InvalidCursorError(f"it belongs to another ordering than {ordering.name!r}")
+    values = payload["v"]
+    if not isinstance(values, list) or len(values) != len(ordering.keys):
+        raise InvalidCursorError("not a cursor of this API")
+    return [
+        _decode_value(value, key.kind) for value, key in zip(values, ordering.keys, strict=True)
+    ]
 
 
 def _after(ordering: Ordering, values: list) -> Q:
