@@ -62,3 +62,34 @@ class UsageFlushCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream} @ {self.last_id}"
+
+
+class UsageQuarantine(models.Model):
+    """A usage stream entry the flush could not fold, kept instead of blocking the records behind
+    it (see ``metering.services``): malformed, for a tenant that does not exist, or refused by
+    PostgreSQL. ``manage.py usage_quarantine_replay`` folds entries again and deletes those that
+    succeed; operators see the rest in the admin.
+    """
+
+    stream = models.CharField(max_length=100)
+    stream_id = models.CharField(max_length=40)
+    # The entry exactly as it was in Redis: JSON of its fields, bytes read with surrogateescape
+    # and every non-ASCII character escaped, so NULs and invalid UTF-8 survive (jsonb would not
+    # take them). metering.services.quarantine_fields_decode gives the bytes back.
+    raw_fields = models.TextField()
+    organisation_ref = models.BigIntegerField(
+        null=True, blank=True, help_text="The entry's organisation id, if it had a readable one."
+    )
+    error = models.TextField(help_text="Why it could not be folded (the last attempt's error).")
+    attempts = models.PositiveIntegerField(default=1)
+    first_seen_at = models.DateTimeField()
+    last_attempt_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "stream_id"], name="usage_quarantine_unique")
+        ]
+        verbose_name_plural = "usage quarantine"
+
+    def __str__(self) -> str:
+        return f"{self.stream} {self.stream_id}"

@@ -7,21 +7,44 @@ after the cursor, (3) adds them to the per-minute ledger (``UsageMinute``, an up
 nothing), (5) stores the id of the last record as the new cursor. Killed before the commit,
 nothing of the batch happened; killed after it, the cursor already excludes the batch. The
 stream is trimmed only behind the committed cursor, so trimming late (or never) is harmless.
+
+One entry never stops the flush. An entry that cannot be folded — malformed (``from_fields``
+refuses it), for a tenant that no longer exists, or refused by PostgreSQL (a ``DataError``, an
+``IntegrityError``, a tenant schema without the table or column) — is moved to the quarantine
+(``UsageQuarantine``: raw fields, error, stream id) in the same transaction that moves the
+cursor past it, and the batch's other records are folded: the batch is first folded whole in a
+savepoint; if that fails, record by record, each in a savepoint of its own. So every stream entry
+ends up exactly once either in the ledger and request logs or in the quarantine.
+Connection-level failures (``OperationalError``, ``InterfaceError``: PostgreSQL down, a
+deadlock, a timeout) are not the entry's fault: they abort the batch, which is read again next
+time. Foreign keys are checked per statement (``SET CONSTRAINTS ALL IMMEDIATE``), so a violation
+fails its record's savepoint instead of the commit of the whole batch.
+
+``usage_quarantine_replay`` folds quarantined entries again — after a fix (a migrated schema, a
+restored tenant, a deployed bug fix) — with the capture's escaping applied to their text, and
+deletes each one that succeeds in the transaction that folds it: exactly once too.
 """
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django_redis import get_redis_connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from apikeys.models import ApiKey
-from metering.models import UsageFlushCursor, UsageMinute
-from metering.records import USAGE_STREAM, UsageRecord
+from metering.models import UsageFlushCursor, UsageMinute, UsageQuarantine
+from metering.records import (
+    USAGE_STREAM,
+    UsageRecord,
+    entry_fields_decode,
+    entry_fields_encode,
+    text_storable,
+)
 from requestlog.models import RequestLog
 from tenants.models import Tenant
 
@@ -41,12 +64,39 @@ DO UPDATE SET
     response_bytes = u.response_bytes + EXCLUDED.response_bytes
 """  # noqa: S608 - the table name is ours; every value is a parameter
 
+QUARANTINE_ERROR_MAX_CHARS = 2000
+
 
 @dataclass
 class UsageFlushResult:
-    records: int = 0
+    records: int = 0  # stream entries read: folded or quarantined
     batches: int = 0
-    skipped: int = 0  # records of tenants that no longer exist
+    quarantined: int = 0
+
+
+@dataclass
+class UsageQuarantineReplayResult:
+    replayed: int = 0  # folded and removed from the quarantine
+    failed: list[int] = field(default_factory=list)  # ids still quarantined
+
+
+class UnknownTenantError(ValueError):
+    """A record for a tenant row that does not exist (deleted since the call, or never)."""
+
+
+@dataclass
+class _Entry:
+    stream_id: str
+    fields: dict
+    record: UsageRecord | None = None
+
+
+def _is_record_error(exc: Exception) -> bool:
+    """Whether ``exc`` is this record's fault (quarantine it) rather than the connection's
+    (abort the batch and read it again next time)."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return False
+    return isinstance(exc, DatabaseError | ValueError | TypeError | OverflowError | KeyError)
 
 
 def _minute_of(timestamp_ms: int) -> datetime:
@@ -62,7 +112,7 @@ def _ledger_add(records: list[UsageRecord]) -> None:
             r.mode,
             _minute_of(r.timestamp_ms),
             r.method,
-            r.route[:200],
+            r.route,
             r.status,
             r.is_billable,
         )
@@ -81,11 +131,12 @@ def _request_logs_write(records: list[UsageRecord], tenants: dict[int, Tenant]) 
     for r in records:
         by_tenant[r.tenant_id].append(
             RequestLog(
-                request_id=r.request_id[:128],
+                request_id=r.request_id,
+                client_request_id=r.client_request_id,
                 api_key_id=r.api_key_id,
                 method=r.method,
-                route=r.route[:200],
-                path=r.path[:500],
+                route=r.route,
+                path=r.path,
                 status=r.status,
                 duration_ms=r.duration_ms,
                 request_bytes=r.request_bytes,
@@ -111,9 +162,117 @@ def _keys_last_used(records: list[UsageRecord]) -> None:
         ).update(last_used_at=at)
 
 
+def _records_fold(records: list[UsageRecord], tenants: dict[int, Tenant]) -> None:
+    """Ledger, request logs and ``last_used_at`` of ``records`` (all of known tenants)."""
+    _ledger_add(records)
+    _request_logs_write(records, tenants)
+    _keys_last_used(records)
+
+
+def _tenants_of(records: list[UsageRecord]) -> dict[int, Tenant]:
+    ids = {r.tenant_id for r in records} | {r.organisation_id for r in records}
+    return Tenant.objects.in_bulk(ids)
+
+
+def _tenant_check(record: UsageRecord, tenants: dict[int, Tenant]) -> None:
+    for tenant_id in dict.fromkeys((record.organisation_id, record.tenant_id)):
+        if tenant_id not in tenants:
+            raise UnknownTenantError(f"tenant {tenant_id} does not exist")
+
+
+def _error_text(exc: Exception) -> str:
+    return text_storable(
+        f"{exc.__class__.__name__}: {exc}", max_chars=QUARANTINE_ERROR_MAX_CHARS, is_excerpt=True
+    )
+
+
+def _organisation_ref(fields: dict) -> int | None:
+    """The entry's organisation id if it has a readable one (for the operators' filter)."""
+    value = fields.get(b"o", fields.get("o"))
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _quarantine_add(stream: str, rejected: list[tuple[_Entry, Exception]]) -> None:
+    now = timezone.now()
+    UsageQuarantine.objects.bulk_create(
+        [
+            UsageQuarantine(
+                stream=stream,
+                stream_id=entry.stream_id,
+                raw_fields=entry_fields_encode(entry.fields),
+                organisation_ref=_organisation_ref(entry.fields),
+                error=_error_text(exc),
+                first_seen_at=now,
+                last_attempt_at=now,
+            )
+            for entry, exc in rejected
+        ],
+        ignore_conflicts=True,  # (stream, stream_id) is unique: quarantined once, whatever runs
+    )
+    for entry, exc in rejected:
+        logger.error("usage record %s quarantined: %s", entry.stream_id, _error_text(exc)[:300])
+
+
+def _batch_fold(stream: str, entries: list[tuple]) -> int:
+    """Fold one batch (inside the flush's transaction); returns how many were quarantined."""
+    batch = [
+        _Entry(stream_id=sid.decode() if isinstance(sid, bytes) else sid, fields=fields)
+        for sid, fields in entries
+    ]
+    rejected: list[tuple[_Entry, Exception]] = []
+    for entry in batch:
+        try:
+            entry.record = UsageRecord.from_fields(entry.fields)
+        except Exception as exc:
+            if not _is_record_error(exc):
+                raise
+            rejected.append((entry, exc))
+    parsed = [entry for entry in batch if entry.record is not None]
+    tenants = _tenants_of([entry.record for entry in parsed])
+    foldable = []
+    for entry in parsed:
+        try:
+            _tenant_check(entry.record, tenants)
+        except UnknownTenantError as exc:
+            rejected.append((entry, exc))
+        else:
+            foldable.append(entry)
+    if foldable:
+        try:
+            with transaction.atomic():
+                _records_fold([entry.record for entry in foldable], tenants)
+        except Exception as exc:
+            if not _is_record_error(exc):
+                raise
+            logger.warning("usage batch refused (%s): folding it record by record", exc)
+            for entry in foldable:
+                try:
+                    with transaction.atomic():
+                        _records_fold([entry.record], tenants)
+                except Exception as record_exc:
+                    if not _is_record_error(record_exc):
+                        raise
+                    rejected.append((entry, record_exc))
+    if rejected:
+        _quarantine_add(stream, rejected)
+    return len(rejected)
+
+
 def _cursor_locked(stream: str) -> UsageFlushCursor:
     UsageFlushCursor.objects.get_or_create(stream=stream)
     return UsageFlushCursor.objects.select_for_update().get(stream=stream)
+
+
+def _constraints_immediate() -> None:
+    # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: a violation would surface at
+    # COMMIT and fail the whole batch, past every savepoint. Checked per statement, it fails the
+    # record that caused it.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def usage_flush(
@@ -132,22 +291,58 @@ def usage_flush(
             entries = redis.xrange(stream, min=f"({cursor.last_id}", count=batch_size)
             if not entries:
                 break
-            records = [UsageRecord.from_fields(fields) for _entry_id, fields in entries]
-            tenant_ids = {r.tenant_id for r in records} | {r.organisation_id for r in records}
-            tenants = Tenant.objects.in_bulk(tenant_ids)
-            known = [r for r in records if r.tenant_id in tenants and r.organisation_id in tenants]
-            result.skipped += len(records) - len(known)
-            if known:
-                _ledger_add(known)
-                _request_logs_write(known, tenants)
-                _keys_last_used(known)
+            _constraints_immediate()
+            quarantined = _batch_fold(stream, entries)
             last_id = entries[-1][0]
             cursor.last_id = last_id.decode() if isinstance(last_id, bytes) else last_id
             cursor.save(update_fields=["last_id", "updated_at"])
-        result.records += len(records)
+        result.records += len(entries)
         result.batches += 1
+        result.quarantined += quarantined
         # Behind the committed cursor only: entries older than it are never read again.
         redis.xtrim(stream, minid=cursor.last_id)
-    if result.skipped:
-        logger.warning("usage flush skipped %s records of deleted tenants", result.skipped)
+    if result.quarantined:
+        logger.error("usage flush quarantined %s records", result.quarantined)
+    return result
+
+
+def usage_quarantine_replay(*, ids: list[int] | None = None) -> UsageQuarantineReplayResult:
+    """Fold quarantined entries (all, or those of ``ids``) again, oldest first, and delete each
+    one that is folded, in the same transaction (exactly once; rows another replay holds are
+    skipped). Text is escaped as the capture does (``from_fields(repair=True)``); numbers and
+    required fields stay strict. A failure updates the row's error and attempt count."""
+    result = UsageQuarantineReplayResult()
+    with schema_context(get_public_schema_name()):
+        pending = UsageQuarantine.objects.order_by("pk")
+        if ids is not None:
+            pending = pending.filter(pk__in=ids)
+        for quarantine_id in list(pending.values_list("pk", flat=True)):
+            with transaction.atomic():
+                row = (
+                    UsageQuarantine.objects.select_for_update(skip_locked=True)
+                    .filter(pk=quarantine_id)
+                    .first()
+                )
+                if row is None:
+                    continue
+                _constraints_immediate()
+                try:
+                    with transaction.atomic():
+                        record = UsageRecord.from_fields(
+                            entry_fields_decode(row.raw_fields), repair=True
+                        )
+                        tenants = _tenants_of([record])
+                        _tenant_check(record, tenants)
+                        _records_fold([record], tenants)
+                except Exception as exc:
+                    if not _is_record_error(exc):
+                        raise
+                    row.error = _error_text(exc)
+                    row.attempts += 1
+                    row.last_attempt_at = timezone.now()
+                    row.save(update_fields=["error", "attempts", "last_attempt_at"])
+                    result.failed.append(row.pk)
+                else:
+                    row.delete()
+                    result.replayed += 1
     return result

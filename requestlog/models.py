@@ -1,6 +1,8 @@
 """The request log (tenant schema): one row per metered API call, for the portal's request and
 error logs. Written only by the usage flush (``metering.services.usage_flush``), never on the
-request path; ``request_id`` is unique, so re-running a flush never duplicates a row.
+request path; ``request_id`` (ours, one per call) is unique, so re-running a flush never
+duplicates a row. Every text column holds only what ``metering.records`` lets through (controls
+and invalid text percent-encoded, cut to the column's size).
 
 Failed calls (status >= 400) keep redacted excerpts of the request and response bodies (keys,
 secrets and passwords masked by ``api.redaction``).
@@ -11,6 +13,9 @@ from django.db import models
 
 class RequestLog(models.Model):
     request_id = models.CharField(max_length=128, unique=True)
+    # The caller's own X-Request-Id, when it sent a sane one (core.middleware): shown to help it
+    # find its call, never a key — many calls may carry the same one.
+    client_request_id = models.CharField(max_length=128, blank=True, default="", db_default="")
     api_key_id = models.CharField(max_length=40)
     method = models.CharField(max_length=10)
     route = models.CharField(max_length=200)

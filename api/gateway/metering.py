@@ -1,7 +1,9 @@
 """Metering capture: one usage record per call, into the process buffer (``pipeline``).
 
 Never blocks and never touches PostgreSQL; ``metering.services.usage_flush`` folds the records
-into the ledger and the request logs.
+into the ledger and the request logs. Whatever the client chose (path, method, its own request id,
+bodies) is made storable by ``UsageRecord.to_fields`` (escaped, cut, clamped), so no request can
+produce a record that PostgreSQL refuses.
 """
 
 import time
@@ -30,12 +32,17 @@ def usage_record(
     request_bytes: int,
     response_bytes: int,
     request_id: str,
+    client_request_id: str = "",
     path: str = "",
     is_billable: bool = True,
     request_excerpt: str = "",
     response_excerpt: str = "",
 ) -> None:
-    """Meter one call (see module): never blocks, never touches PostgreSQL."""
+    """Meter one call (see module): never blocks, never touches PostgreSQL.
+
+    ``request_id`` is ours (``request.request_id``, unique per call: the request log's key);
+    ``client_request_id`` is the caller's own ``X-Request-Id`` (``request.client_request_id``),
+    logged beside it and never used as a key."""
     record = UsageRecord(
         organisation_id=context.organisation.pk,
         tenant_id=context.tenant.pk,
@@ -50,6 +57,7 @@ def usage_record(
         response_bytes=response_bytes,
         timestamp_ms=time.time_ns() // 1_000_000,
         request_id=request_id,
+        client_request_id=client_request_id,
         is_billable=is_billable and context.livemode,
         request_excerpt=request_excerpt,
         response_excerpt=response_excerpt,

@@ -18,5 +18,5 @@ class Command(BaseCommand):
         result = usage_flush(batch_size=options["batch_size"])
         self.stdout.write(
             f"flushed {result.records} records in {result.batches} batches"
-            f" ({result.skipped} skipped)"
+            f" ({result.quarantined} quarantined)"
         )
