@@ -152,6 +152,7 @@ class ApiView(APIView):
             request_bytes=_content_length(django_request),
             response_bytes=len(_content_of(response)),
             request_id=getattr(django_request, "request_id", ""),
+            client_request_id=getattr(django_request, "client_request_id", ""),
             path=django_request.path,
             is_billable=self.limit_result is not None and self.limit_result.allowed,
             request_excerpt=request_excerpt,

@@ -1,12 +1,50 @@
-"""Request ids: every request gets one, and every response carries it as ``X-Request-Id``."""
+"""The outermost middleware: a request id for every request, problem+json for every API error.
+
+Request ids. Every request gets an id of ours, ``req_<32 hex>``: it is the ``X-Request-Id``
+response header, the ``request_id`` of problem bodies, events and the usage record, and the
+unique key of the request log. It is never taken from the client — a client that repeated its own
+id would otherwise make many calls share one id and one request-log row. A caller's own id (a
+load balancer's, a client's trace id) sent as ``X-Request-Id`` is kept, when it looks sane, as
+``request.client_request_id`` and echoed in ``X-Client-Request-Id``; anything else is dropped.
+
+API errors. Django answers some failures itself, outside any view of ours: with ``DEBUG`` on, a
+404 or an uncaught exception becomes its HTML debug page (``handler404``/``handler500`` only apply
+with ``DEBUG`` off), and a few refusals (``SuspiciousOperation``, a too-large form) are HTML in
+any mode. On the API surface — the shared API host, unknown hosts, ``/v1`` on every host and the
+probes — such an answer is replaced here by the problem+json of the same status (Django has
+logged the exception already). Pages of a known host (the portal, the operator admin) keep
+Django's pages, debug ones included.
+"""
 
 import re
 import uuid
+from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse
 
-# A caller may pass its own id (e.g. from a load balancer); anything odd is replaced, not echoed.
-_ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+from core.context import request_context_bound
+from core.problems import problem_response
+
+# A caller's id worth echoing: short, and nothing that could split a header or a log line.
+_ACCEPTABLE_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+CLIENT_REQUEST_ID_HEADER = "X-Client-Request-Id"
+
+_API_PATH_PREFIXES = ("/v1/", "/healthz", "/livez")
+_JSON_CONTENT_TYPES = ("application/json", "application/problem+json")
+# Headers of the replaced answer that still hold for the problem that replaces it.
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+_CODES = {
+    400: ("bad_request", "Bad request"),
+    403: ("permission_denied", "Permission denied"),
+    404: ("not_found", "Not found"),
+    405: ("method_not_allowed", "Method not allowed"),
+    413: ("payload_too_large", "Payload too large"),
+    500: ("internal_error", "Internal server error"),
+}
+
+
+def request_id_new() -> str:
+    return f"req_{uuid.uuid4().hex}"
 
 
 class RequestIdMiddleware:
@@ -14,11 +52,52 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = request_id_new()
         incoming = request.headers.get("X-Request-Id", "")
-        if _ACCEPTABLE_REQUEST_ID.match(incoming):
-            request.request_id = incoming
-        else:
-            request.request_id = f"req_{uuid.uuid4().hex}"
-        response = self.get_response(request)
+        request.client_request_id = (
+            incoming if _ACCEPTABLE_CLIENT_REQUEST_ID.match(incoming) else ""
+        )
+        with request_context_bound(request_id=request.request_id):
+            response = self.get_response(request)
+        if response.status_code >= 400 and _is_api_surface(request) and not _is_json(response):
+            response = _problem_instead(request, response)
         response["X-Request-Id"] = request.request_id
+        if request.client_request_id:
+            response[CLIENT_REQUEST_ID_HEADER] = request.client_request_id
         return response
+
+
+def _is_api_surface(request: HttpRequest) -> bool:
+    path = request.path_info
+    if path == "/v1" or path.startswith(_API_PATH_PREFIXES):
+        return True
+    # Set by tenants.middleware once the host is known: "tenant"/"public" hosts serve pages.
+    is_known_page_host = getattr(request, "host_kind", None) in ("tenant", "public")
+    return not (is_known_page_host and getattr(request, "tenant", None) is not None)
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith(_JSON_CONTENT_TYPES)
+
+
+def _problem_instead(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    status = response.status_code
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    code, title = _CODES.get(status, (re.sub(r"\W+", "_", phrase.lower()).strip("_"), phrase))
+    if status == 404:
+        detail = f"No route matches {request.method} {request.path}."
+    elif status >= 500:
+        detail = "Something went wrong on our side; the request id identifies it in our logs."
+    else:
+        detail = f"The request was refused ({status} {phrase})."
+    problem = problem_response(
+        status=status, code=code, title=title, detail=detail, request=request
+    )
+    for name in _KEPT_HEADERS:
+        if name in response:
+            problem[name] = response[name]
+    response.close()
+    return problem

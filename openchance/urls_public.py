@@ -4,12 +4,18 @@ from django.contrib import admin
 from django.urls import path
 
 from openchance.health import healthz, livez
+from openchance.views import admin_login
 
+# Error views (DEBUG off; with DEBUG on, core.middleware keeps debug pages off the API surface).
+handler400 = "openchance.views.bad_request"
+handler403 = "openchance.views.permission_denied"
 handler404 = "openchance.views.not_found"
 handler500 = "openchance.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    # Before admin.site.urls, so the throttled login answers /admin/login/ (see openchance.views).
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
 ]

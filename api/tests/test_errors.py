@@ -85,3 +85,18 @@ def test_auth_errors_carry_www_authenticate(api_client_factory, tenant):
 
     problem(response, 401, "invalid_api_key")
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_body_without_content_length_is_411(api_client):
+    # As a WSGI server passes a chunked request on: the header, and no CONTENT_LENGTH (Django
+    # would read the body as empty). Under ASGI, openchance.asgi answers it; see test_http_edge.
+    response = api_client.generic(
+        "POST",
+        "/v1/_probe/items/a",
+        b"",
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+
+    body = problem(response, 411, "length_required")
+    assert "Content-Length" in body["detail"]

@@ -78,6 +78,7 @@ def _operation_request(batch_request, index: int, operation: dict) -> WSGIReques
     request.host_kind = batch_request.host_kind
     request.urlconf = getattr(batch_request, "urlconf", None)
     request.request_id = f"{batch_request.request_id}_{index}"
+    request.client_request_id = getattr(batch_request, "client_request_id", "")
     return request
 
 
