@@ -1,12 +1,17 @@
 """Reads of marketplace data; they run in whatever tenant schema the connection is set to.
 
-``*_get`` functions are the access-checked fetches: they return the object or raise one
-``NotFoundError``. A tenant's schema holds only its own rows, so "missing" and "someone else's"
-are the same answer by construction. ``*_list`` functions return filtered, unevaluated querysets
-(ordering and pagination are the caller's, see ``api.v1.pagination``).
+``*_get`` functions are the access-checked fetches, one per entity: they return the object or
+raise one ``NotFoundError`` (code ``not_found``), whether the id is malformed, missing or someone
+else's — a tenant's schema holds only its own rows, so the last two are the same answer by
+construction. ``*_list`` functions return filtered, unevaluated querysets (ordering and pagination
+are the caller's, see ``api.v1.pagination``).
+
+``expand=[…]`` (on the fetches and lists of applications, messages and reviews) loads the named
+related objects in the same query, a join, so that inlining them never costs a query per row;
+``*_EXPANSIONS`` name what each entity can expand. Whoever calls with ``expand`` has checked
+that the caller may see those objects (the API checks the scope of each one's family).
 """
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -15,6 +20,7 @@ from django.db.models import F, FloatField, QuerySet
 from django.db.models.functions import Cast
 
 from core.errors import NotFoundError
+from core.ids import id_is_wellformed
 from marketplace.models import SEARCH_CONFIG, Application, Challenge, Message, Review
 
 
@@ -22,22 +28,32 @@ def challenge_count() -> int:
     return Challenge.objects.count()
 
 
-# Every id the platform issues looks like this; anything else cannot exist, and is answered
-# without a query (an id with a NUL character would even make PostgreSQL raise).
-ID_PATTERN = re.compile(r"^[a-z]{2,4}_[0-9A-Za-z]{1,34}$")
-
-
-def is_plausible_id(object_id) -> bool:
-    return isinstance(object_id, str) and ID_PATTERN.match(object_id) is not None
-
-
 def _get(queryset: QuerySet, object_id: str, noun: str):
-    if not is_plausible_id(object_id):
-        raise NotFoundError(f"No such {noun}: {str(object_id)[:60]!r}.", resource=noun)
+    missing = NotFoundError(f"No such {noun}: {str(object_id)[:60]!r}.", resource=noun)
+    if not id_is_wellformed(object_id):
+        raise missing
     try:
         return queryset.get(pk=object_id)
     except queryset.model.DoesNotExist:
-        raise NotFoundError(f"No such {noun}: {object_id!r}.", resource=noun) from None
+        raise missing from None
+
+
+# Related objects each entity can expand: relation → columns of the related row never loaded.
+APPLICATION_EXPANSIONS = {"challenge": ("challenge__search_vector",)}
+MESSAGE_EXPANSIONS = {"application": ()}
+REVIEW_EXPANSIONS = {"application": ()}
+
+
+def _expanded(queryset: QuerySet, expand: Iterable[str], expansions: dict) -> QuerySet:
+    """``queryset`` joined with the related rows named in ``expand`` (one query, not one per
+    row). An unknown name is a programming error: callers validate client input first."""
+    for relation in expand:
+        if relation not in expansions:
+            raise ValueError(f"{queryset.model.__name__} cannot expand {relation!r}")
+        queryset = queryset.select_related(relation)
+        if expansions[relation]:
+            queryset = queryset.defer(*expansions[relation])
+    return queryset
 
 
 def challenge_queryset() -> QuerySet[Challenge]:
@@ -50,11 +66,6 @@ def challenge_get(*, challenge_id: str, for_update: bool = False) -> Challenge:
     if for_update:
         queryset = queryset.select_for_update()
     return _get(queryset, challenge_id, "challenge")
-
-
-def challenge_exists_or_404(*, challenge_id: str) -> None:
-    if not (is_plausible_id(challenge_id) and Challenge.objects.filter(pk=challenge_id).exists()):
-        raise NotFoundError(f"No such challenge: {str(challenge_id)[:60]!r}.", resource="challenge")
 
 
 def _range(queryset: QuerySet, field: str, bounds: dict | None) -> QuerySet:
@@ -107,8 +118,10 @@ def challenge_list(
     return queryset
 
 
-def application_get(*, application_id: str, for_update: bool = False) -> Application:
-    queryset = Application.objects.all()
+def application_get(
+    *, application_id: str, for_update: bool = False, expand: Iterable[str] = ()
+) -> Application:
+    queryset = _expanded(Application.objects.all(), expand, APPLICATION_EXPANSIONS)
     if for_update:
         queryset = queryset.select_for_update()
     return _get(queryset, application_id, "application")
@@ -122,8 +135,9 @@ def application_list(
     applicant_external_id: str | None = None,
     created_at: dict[str, datetime] | None = None,
     metadata: dict[str, str] | None = None,
+    expand: Iterable[str] = (),
 ) -> QuerySet[Application]:
-    queryset = Application.objects.all()
+    queryset = _expanded(Application.objects.all(), expand, APPLICATION_EXPANSIONS)
     if challenge_id:
         queryset = queryset.filter(challenge_id=challenge_id)
     if status:
@@ -137,14 +151,14 @@ def application_list(
     return _range(queryset, "created_at", created_at)
 
 
-def message_get(*, message_id: str) -> Message:
-    return _get(Message.objects.all(), message_id, "message")
+def message_get(*, message_id: str, expand: Iterable[str] = ()) -> Message:
+    return _get(_expanded(Message.objects.all(), expand, MESSAGE_EXPANSIONS), message_id, "message")
 
 
 def message_list(
-    *, application_id: str | None = None, author: str | None = None
+    *, application_id: str | None = None, author: str | None = None, expand: Iterable[str] = ()
 ) -> QuerySet[Message]:
-    queryset = Message.objects.all()
+    queryset = _expanded(Message.objects.all(), expand, MESSAGE_EXPANSIONS)
     if application_id:
         queryset = queryset.filter(application_id=application_id)
     if author:
@@ -152,14 +166,17 @@ def message_list(
     return queryset
 
 
-def review_get(*, review_id: str) -> Review:
-    return _get(Review.objects.all(), review_id, "review")
+def review_get(*, review_id: str, expand: Iterable[str] = ()) -> Review:
+    return _get(_expanded(Review.objects.all(), expand, REVIEW_EXPANSIONS), review_id, "review")
 
 
 def review_list(
-    *, application_id: str | None = None, challenge_id: str | None = None
+    *,
+    application_id: str | None = None,
+    challenge_id: str | None = None,
+    expand: Iterable[str] = (),
 ) -> QuerySet[Review]:
-    queryset = Review.objects.all()
+    queryset = _expanded(Review.objects.all(), expand, REVIEW_EXPANSIONS)
     if application_id:
         queryset = queryset.filter(application_id=application_id)
     if challenge_id:
