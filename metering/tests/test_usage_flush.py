@@ -189,3 +189,36 @@ def test_daily_totals_count_calls_and_errors(api_client_factory, tenant):
     days = usage_daily_totals(organisation_id=tenant.pk, since=timezone.now() - timedelta(days=1))
 
     assert [(day["calls"], day["errors"]) for day in days] == [(2, 1)]
+
+
+@pytest.mark.parametrize(
+    "client_id",
+    [
+        "client-trace-0001",  # a sane id, echoed and logged beside ours
+        "req_" + "0" * 32,  # shaped like ours
+        "x" * 5000,  # overlong
+        "trace\x00\r\nX-Injected: 1",  # controls
+    ],
+)
+def test_a_repeated_client_request_id_never_merges_calls(api_client_factory, tenant, client_id):
+    # given: 20 calls that all carry the same X-Request-Id
+    issued = api_key_create(tenant=tenant, name="repeated id")
+    client = api_client_factory(issued.secret)
+    responses = [client.get("/v1/me", HTTP_X_REQUEST_ID=client_id) for _ in range(20)]
+    usage_buffer_push()
+
+    # when
+    usage_flush()
+
+    # then: 20 calls metered, 20 request-log rows, each under our own id
+    key_id = issued.api_key.pk
+    ours = {response["X-Request-Id"] for response in responses}
+    assert len(ours) == 20 and client_id not in ours
+    assert _calls_of(key_id) == 20
+    with tenant_context(tenant):
+        logs = RequestLog.objects.filter(api_key_id=key_id)
+        assert set(logs.values_list("request_id", flat=True)) == ours
+        client_ids = set(logs.values_list("client_request_id", flat=True))
+    # A sane caller id is kept beside ours; anything else is dropped at the edge.
+    sane = client_id.isascii() and client_id.isprintable() and 8 <= len(client_id) <= 128
+    assert client_ids == ({client_id} if sane else {""})
