@@ -248,7 +248,9 @@ def _batch_fold(stream: str, entries: list[tuple]) -> int:
         except Exception as exc:
             if not _is_record_error(exc):
                 raise
-            logger.warning("usage batch refused (%s): folding it record by record", exc)
+            logger.warning(
+                "usage batch refused (%s): folding it record by record", _error_text(exc)[:300]
+            )
             for entry in foldable:
                 try:
                     with transaction.atomic():
