@@ -34,8 +34,8 @@ from django.test import Client  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
 from api.gateway import rate_limit_reset  # noqa: E402
+from api.v1.challenges import CHALLENGE_ORDERINGS  # noqa: E402
 from api.v1.pagination import cursor_encode  # noqa: E402
-from api.v1.views import CHALLENGE_ORDERINGS  # noqa: E402
 from apikeys.services import api_key_create  # noqa: E402
 from core.testing import host_of  # noqa: E402
 from marketplace.models import Challenge  # noqa: E402

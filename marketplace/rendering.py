@@ -3,9 +3,11 @@
 One rendering serves the REST API (its output serializers delegate here and only describe the
 shape for OpenAPI), the event outbox (``event.data.object``), webhooks and the WebSocket stream,
 so an object looks the same wherever a client meets it. Related objects render as their id;
-``expand`` in the API swaps the id for the rendered object.
+``expand=[…]`` names the relations to render as the related object instead (the object must have
+been fetched with the same ``expand``, see ``marketplace.selectors``, or each costs a query).
 """
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -56,12 +58,19 @@ def challenge_render(challenge: Challenge, *, live: bool | None = None) -> dict:
     }
 
 
-def application_render(application: Application, *, live: bool | None = None) -> dict:
+def application_render(
+    application: Application, *, live: bool | None = None, expand: Collection[str] = ()
+) -> dict:
+    live = livemode() if live is None else live
     return {
         "id": application.id,
         "object": "application",
-        "livemode": livemode() if live is None else live,
-        "challenge": application.challenge_id,
+        "livemode": live,
+        "challenge": (
+            challenge_render(application.challenge, live=live)
+            if "challenge" in expand
+            else application.challenge_id
+        ),
         "applicant": {
             "name": application.applicant_name,
             "email": application.applicant_email,
@@ -77,24 +86,38 @@ def application_render(application: Application, *, live: bool | None = None) ->
     }
 
 
-def message_render(message: Message, *, live: bool | None = None) -> dict:
+def message_render(
+    message: Message, *, live: bool | None = None, expand: Collection[str] = ()
+) -> dict:
+    live = livemode() if live is None else live
     return {
         "id": message.id,
         "object": "message",
-        "livemode": livemode() if live is None else live,
-        "application": message.application_id,
+        "livemode": live,
+        "application": (
+            application_render(message.application, live=live)
+            if "application" in expand
+            else message.application_id
+        ),
         "author": message.author,
         "body": message.body,
         "created_at": _utc(message.created_at),
     }
 
 
-def review_render(review: Review, *, live: bool | None = None) -> dict:
+def review_render(
+    review: Review, *, live: bool | None = None, expand: Collection[str] = ()
+) -> dict:
+    live = livemode() if live is None else live
     return {
         "id": review.id,
         "object": "review",
-        "livemode": livemode() if live is None else live,
-        "application": review.application_id,
+        "livemode": live,
+        "application": (
+            application_render(review.application, live=live)
+            if "application" in expand
+            else review.application_id
+        ),
         "rating": review.rating,
         "comment": review.comment,
         "created_at": _utc(review.created_at),

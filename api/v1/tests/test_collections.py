@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from api.v1.challenges import CHALLENGE_ORDERINGS, SEARCH_RANK
 from api.v1.pagination import _after, cursor_decode, paginate
 from api.v1.tests.support import problem
-from api.v1.views import CHALLENGE_ORDERINGS, SEARCH_RANK
 from marketplace import selectors, services
 from marketplace.models import Challenge
 
@@ -245,7 +245,7 @@ def test_every_ordering_pages_by_an_index_without_sorting(tenant, in_schema, ord
 
 def test_a_search_takes_more_rate_limit_tokens_than_a_page(api, tenant):
     from api.gateway import rate_limit_reset
-    from api.v1.views import SEARCH_COST
+    from api.v1.challenges import SEARCH_COST
 
     rate_limit_reset(organisation_id=tenant.pk)
     plain = api.get("/v1/challenges")

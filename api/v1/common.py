@@ -1,0 +1,256 @@
+"""What every marketplace resource view of /v1 shares: reading the shaping parameters, the
+``expand`` scope rule, the list and object responses, the ordering tables' building blocks, the
+state-action view and the OpenAPI pieces that go with them.
+
+Shaping. Every route that returns objects takes ``fields`` (only these fields, ``id`` and
+``object`` always included) and, where the resource has related objects, ``expand`` (inline them
+instead of their ids); lists and single objects parse and apply them the same way
+(``shape_of``/``object_shape`` → ``Shape``). An unknown parameter, field or expansion is a 400.
+
+The expand rule (a security invariant). An expanded object is as visible as the object fetched
+on its own route, so it needs the read scope of *its own* family: ``expand=challenge`` on an
+application needs ``challenges:read`` besides the route's ``applications:read``. A key without it
+gets 403 ``insufficient_scope`` naming the missing scope — before any row is read. ``shape_of``
+is the only place that turns client input into an ``expand`` list, and it checks every item, so
+no view can pass an unchecked expansion to a selector.
+
+Layers. Views parse, call a selector (with ``expand=[…]``, which loads the related rows in the
+same query) or a service, and render with ``marketplace.rendering``; they never build querysets.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+
+from django.db.models import QuerySet
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from api.bases import ApiView
+from api.gateway import InsufficientScopeError
+from api.idempotency import idempotent
+from api.v1.pagination import Ordering, ordering_by_id, paginate
+from api.v1.params import ListParams, parse_list_params
+from apikeys.scopes import scope_required
+
+ALWAYS_INCLUDED = ("id", "object")
+
+
+def request_id_of(request) -> str:
+    return getattr(request, "request_id", "") or ""
+
+
+# --- Orderings: each resource declares its own table (an allow-list) next to its views.
+
+NEWEST_FIRST = ordering_by_id("-created_at", descending=True)
+OLDEST_FIRST = ordering_by_id("created_at", descending=False)
+
+
+def ordering_table(*orderings: Ordering) -> dict[str, Ordering]:
+    """An allow-list of orderings by public name; the first is the list's default."""
+    return {ordering.name: ordering for ordering in orderings}
+
+
+# --- Shaping: fields and expand
+
+
+def expand_help(expansions: Mapping[str, str]) -> str:
+    needs = ", ".join(f"`{field}` needs `{family}:read`" for field, family in expansions.items())
+    return (
+        "Inline these related objects instead of their ids. Each needs the read scope of its own "
+        f"family ({needs}); without it the call is refused (403 `insufficient_scope`)."
+    )
+
+
+class ObjectParams(ListParams):
+    """The query of a route that returns one object: the shaping half of ``ListParams``
+    (``fields``, ``expand``), parsed by the same code, without paging or ordering. Subclasses set
+    ``FIELDS`` and, where the object has related objects, ``EXPANDABLE``."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for paging in ("limit", "cursor", "offset", "ordering"):
+            del fields[paging]
+        if "fields" in fields:
+            fields[
+                "fields"
+            ].help_text = "Only these fields of the object (`id` and `object` always come)."
+        return fields
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a response renders its objects: only ``fields`` (None: every field) and with the
+    relations in ``expand`` inlined (already scope-checked, see ``shape_of``)."""
+
+    fields: tuple[str, ...] | None = None
+    expand: tuple[str, ...] = ()
+
+    def apply(self, rendered: dict) -> dict:
+        if self.fields is None:
+            return rendered
+        wanted = {*self.fields, *ALWAYS_INCLUDED}
+        return {name: value for name, value in rendered.items() if name in wanted}
+
+
+def shape_of(request, params: dict, expansions: Mapping[str, str] | None = None) -> Shape:
+    """The Shape asked for by validated ``params``, once the key may see every object it would
+    inline: ``expansions`` maps each expandable field to the scope family of the object it
+    inlines, and a key lacking that family's read scope gets 403 ``insufficient_scope``."""
+    expand = tuple(params.get("expand") or ())
+    for field in expand:
+        required = scope_required(family=(expansions or {})[field], method="GET")
+        if not request.api_key.has_scope(required):
+            raise InsufficientScopeError(
+                f"expand={field} inlines the {field}, which needs the scope {required!r}; this "
+                "API key lacks it.",
+                required_scope=required,
+            )
+    fields = params.get("fields")
+    return Shape(fields=tuple(fields) if fields else None, expand=expand)
+
+
+def object_shape(
+    request, params_class: type[ObjectParams], expansions: Mapping[str, str] | None = None
+) -> Shape:
+    """The Shape of a route that returns one object, from its query string: 400 on an unknown
+    parameter, field or expansion, 403 on an expansion the key may not see. Call it before any
+    read or write, so that a refused call has done nothing."""
+    return shape_of(request, parse_list_params(params_class, request.query_params), expansions)
+
+
+# --- Responses
+
+
+def list_response(
+    request,
+    queryset: QuerySet,
+    params: dict,
+    *,
+    orderings: Mapping[str, Ordering],
+    render: Callable[..., dict],
+    shape: Shape,
+    ordering: Ordering | None = None,
+) -> Response:
+    """The list envelope of one page of ``queryset``: in ``ordering`` or else the one named by
+    ``params["ordering"]`` in the resource's ``orderings`` table, paged by cursor or offset, each
+    row rendered with ``render(row, live=…)`` and shaped."""
+    page = paginate(
+        queryset,
+        ordering=ordering or orderings[params["ordering"]],
+        limit=params["limit"],
+        cursor=params.get("cursor"),
+        offset=params.get("offset"),
+    )
+    live = request.livemode
+    return Response(page.envelope([shape.apply(render(row, live=live)) for row in page.items]))
+
+
+def object_response(rendered: dict, shape: Shape, *, location: str | None = None) -> Response:
+    """One object, shaped; with ``location``, as the 201 of the object created there."""
+    if location is None:
+        return Response(shape.apply(rendered))
+    return Response(
+        shape.apply(rendered), status=status.HTTP_201_CREATED, headers={"Location": location}
+    )
+
+
+# --- OpenAPI
+
+ID_PARAMETER_DESCRIPTIONS = {
+    "challenge_id": "A challenge id (`chl_…`).",
+    "application_id": "An application id (`app_…`).",
+    "message_id": "A message id (`msg_…`).",
+    "review_id": "A review id (`rev_…`).",
+    "event_id": "An event id (`evt_…`).",
+}
+
+
+def path_parameter(name: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name, str, OpenApiParameter.PATH, description=ID_PARAMETER_DESCRIPTIONS[name]
+    )
+
+
+class ObjectResponseSchema(serializers.Serializer):
+    """OpenAPI only (nothing is ever serialized with it): the body of a route returning one
+    object — the whole object (``full``) or, with ``fields``, the list-item shape (``partial``,
+    where only ``id`` and ``object`` are required). Built by ``object_response_schema``."""
+
+    full: type[serializers.Serializer]
+    partial: type[serializers.Serializer]
+
+
+def object_response_schema(
+    full: type[serializers.Serializer], list_serializer: type[serializers.Serializer]
+) -> type[ObjectResponseSchema]:
+    """The response schema (component ``<Object>Response``) of the routes returning one object
+    of ``full``'s kind; the partial shape is the item schema of the resource's ``list_serializer``,
+    so that a list item and a shaped object are one component."""
+    item = list_serializer._declared_fields["data"].child.__class__
+    name = full.__name__.removesuffix("Serializer") + "ResponseSerializer"
+    return type(name, (ObjectResponseSchema,), {"full": full, "partial": item})
+
+
+class ObjectResponseSchemaExtension(OpenApiSerializerExtension):
+    target_class = ObjectResponseSchema
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema_class = self.target if isinstance(self.target, type) else type(self.target)
+        full = auto_schema.resolve_serializer(schema_class.full, direction)
+        partial_item = auto_schema.resolve_serializer(schema_class.partial, direction)
+        # anyOf, not oneOf: a whole object also matches the partial shape.
+        return {
+            "anyOf": [full.ref, partial_item.ref],
+            "description": "The whole object; with `fields`, only those fields (and `id`, "
+            "`object`).",
+        }
+
+
+# --- State actions
+
+
+def action_view(
+    *,
+    family: str,
+    noun: str,
+    action: str,
+    service: Callable,
+    render: Callable[[object], dict],
+    params: type[ObjectParams],
+    response: type[ObjectResponseSchema],
+    summary: str,
+    doc: str,
+) -> type[ApiView]:
+    """A ``POST /v1/<nouns>/{id}/<action>`` view: one state transition, no body, the object
+    after it in the response (``fields`` applies)."""
+    id_name = f"{noun}_id"
+
+    @extend_schema(tags=[f"{noun.title()}s"], parameters=[path_parameter(id_name)])
+    class ActionView(ApiView):
+        scope_family = family
+
+        @extend_schema(
+            operation_id=f"{noun}s_{action}",
+            summary=summary,
+            description=doc,
+            request=None,
+            parameters=[params],
+            responses=response,
+        )
+        @idempotent
+        def post(self, request, **kwargs):
+            shape = object_shape(request, params)
+            changed = service(**{id_name: kwargs[id_name]}, request_id=request_id_of(request))
+            return object_response(render(changed), shape)
+
+    ActionView.__name__ = ActionView.__qualname__ = f"{noun.title()}{action.title()}View"
+    return ActionView
+
+
+def expanded(render: Callable[..., dict], shape: Shape) -> Callable[..., dict]:
+    """``render`` inlining the shape's expansions (the rows were fetched with them)."""
+    return partial(render, expand=shape.expand) if shape.expand else render

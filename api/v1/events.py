@@ -1,0 +1,94 @@
+"""/v1 events (read-only): list the outbox, newest first, by type pattern and time; retrieve
+one. Thin: parse, call ``events.selectors``, render the event's payload (shared helpers:
+``api.v1.common``). Scope: ``events:read``."""
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+
+from api.bases import ApiView
+from api.v1 import serializers as io
+from api.v1.common import (
+    NEWEST_FIRST,
+    OLDEST_FIRST,
+    Shape,
+    list_response,
+    object_response,
+    ordering_table,
+    path_parameter,
+    shape_of,
+)
+from api.v1.params import CommaSeparatedField, ListParams, parse_list_params
+from events import selectors
+
+EVENT_ORDERINGS = ordering_table(NEWEST_FIRST, OLDEST_FIRST)
+
+
+def event_render(event, *, live: bool | None = None) -> dict:
+    # An event carries its own livemode, fixed when it was written.
+    return event.as_payload()
+
+
+class EventListParams(ListParams):
+    ORDERINGS = tuple(EVENT_ORDERINGS)
+    RANGES = {"created_at": serializers.DateTimeField}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["type"] = CommaSeparatedField(
+            required=False,
+            max_item_length=100,
+            help_text="One or more event types; `challenge.*` matches a whole family.",
+        )
+        return fields
+
+
+class EventView(ApiView):
+    scope_family = "events"
+
+
+@extend_schema(tags=["Events"])
+class EventListView(EventView):
+    @extend_schema(
+        operation_id="events_list",
+        summary="List events",
+        description=(
+            "Every state change, newest first: `challenge.created`, `challenge.updated`, "
+            "`challenge.published`, `challenge.closed`, `challenge.awarded`, "
+            "`challenge.cancelled`, `challenge.deleted`, `application.submitted`, "
+            "`application.updated`, `application.status_changed`, `message.created`, "
+            "`review.created`."
+        ),
+        parameters=[EventListParams],
+        responses=io.EventListSerializer,
+    )
+    def get(self, request):
+        params = parse_list_params(EventListParams, request.query_params)
+        events = selectors.event_list_filtered(
+            types=params.get("type"), created_at=params["ranges"].get("created_at")
+        )
+        return list_response(
+            request,
+            events,
+            params,
+            orderings=EVENT_ORDERINGS,
+            render=event_render,
+            shape=shape_of(request, params),
+        )
+
+
+@extend_schema(tags=["Events"], parameters=[path_parameter("event_id")])
+class EventDetailView(EventView):
+    @extend_schema(
+        operation_id="events_retrieve", summary="Retrieve an event", responses=io.EventSerializer
+    )
+    def get(self, request, event_id: str):
+        # Events take no shaping parameters (their list neither), and none is read here.
+        return object_response(event_render(selectors.event_get(event_id=event_id)), Shape())
+
+
+# Mounted at /v1/ by api.v1.urls.
+urlpatterns = [
+    path("events", EventListView.as_view(), name="v1-events"),
+    path("events/<str:event_id>", EventDetailView.as_view(), name="v1-event"),
+]
