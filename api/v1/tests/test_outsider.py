@@ -45,6 +45,13 @@ ROUTES = [
     ("get", "/v1/reviews/{rev}", None),
     ("post", "/v1/reviews", {"application": "{app}", "rating": 1}),
     ("get", "/v1/events/{evt}", None),
+    # shaped and expanded reads reach no further
+    ("get", "/v1/challenges/{chl}?fields=title", None),
+    ("get", "/v1/applications/{app}?expand=challenge", None),
+    ("get", "/v1/messages/{msg}?expand=application", None),
+    ("get", "/v1/reviews/{rev}?expand=application&fields=application", None),
+    ("get", "/v1/challenges/{chl}/applications?expand=challenge", None),
+    ("get", "/v1/applications/{app}/messages?expand=application", None),
 ]
 
 
@@ -112,5 +119,11 @@ def test_outsider_key_on_our_host_is_401_and_changes_nothing(
 
 
 def test_outsider_lists_show_none_of_our_data(objects, outsider_api_host):
-    for path in ("/v1/challenges", "/v1/applications", "/v1/messages", "/v1/reviews", "/v1/events"):
+    for path in (
+        "/v1/challenges",
+        "/v1/applications?expand=challenge",
+        "/v1/messages?expand=application",
+        "/v1/reviews?expand=application",
+        "/v1/events",
+    ):
         assert outsider_api_host.get(path).json()["data"] == [], path
