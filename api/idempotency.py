@@ -13,6 +13,13 @@ successful (2xx) responses are stored: a failed request changed nothing (service
 transactional), so its retry simply runs again. The in-flight marker expires after
 ``IN_FLIGHT_TTL`` so that a crashed worker cannot block a key for a day.
 
+While Redis is unreachable a request *with* an ``Idempotency-Key`` is refused with 503
+``idempotency_unavailable`` (and ``Retry-After``) before the handler runs: without its record the
+server could not keep the promise that a retry never applies the change twice, and refusing
+changes nothing. Requests without the header are served as usual (the gateway fails open). If
+Redis fails only after the handler ran, the response is still returned; the in-flight marker then
+expires by itself.
+
 Usage — decorate the handler of any view whose ``initial()`` authenticates with an API key
 (``request.api_key``), e.g. every ``api.bases.ApiView``::
 
@@ -24,9 +31,12 @@ Usage — decorate the handler of any view whose ``initial()`` authenticates wit
 import functools
 import hashlib
 import json
+import logging
 import re
 
 from django.core.cache import cache
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 from rest_framework.response import Response
 
 from core.errors import ConflictError, DomainError
@@ -38,6 +48,10 @@ IN_FLIGHT_TTL = 60
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 # Response headers worth replaying; rate-limit and request-id headers belong to the retry itself.
 REPLAYED_RESPONSE_HEADERS = ("Location",)
+UNAVAILABLE_RETRY_AFTER_SECONDS = 5
+_CACHE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
+
+logger = logging.getLogger(__name__)
 
 
 class IdempotencyKeyReusedError(DomainError):
@@ -50,6 +64,16 @@ class IdempotencyKeyInvalidError(DomainError):
     status = 400
     code = "invalid_idempotency_key"
     title = "Invalid idempotency key"
+
+
+class IdempotencyUnavailableError(DomainError):
+    status = 503
+    code = "idempotency_unavailable"
+    title = "Idempotency unavailable"
+
+    def __init__(self, detail: str, **extra):
+        super().__init__(detail, **extra)
+        self.headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)}
 
 
 class IdempotencyRequestInFlightError(ConflictError):
@@ -92,40 +116,62 @@ def idempotent(handler):
             )
         cache_key = _cache_key(request, idempotency_key)
         fingerprint = request_fingerprint(request)
-        if not cache.add(
-            cache_key, {"state": "in_flight", "fingerprint": fingerprint}, IN_FLIGHT_TTL
-        ):
-            return _answer_existing(cache.get(cache_key), fingerprint, idempotency_key) or wrapper(
+        try:
+            is_first = cache.add(
+                cache_key, {"state": "in_flight", "fingerprint": fingerprint}, IN_FLIGHT_TTL
+            )
+            existing = None if is_first else cache.get(cache_key)
+        except _CACHE_ERRORS:
+            raise IdempotencyUnavailableError(
+                f"Requests with an {HEADER} cannot be served right now (their records are "
+                f"unreachable); nothing was changed. Retry in {UNAVAILABLE_RETRY_AFTER_SECONDS} s."
+            ) from None
+        if not is_first:
+            return _answer_existing(existing, fingerprint, idempotency_key) or wrapper(
                 view, request, *args, **kwargs
             )
         try:
             response = handler(view, request, *args, **kwargs)
         except BaseException:
-            cache.delete(cache_key)
+            _forget(cache_key)
             raise
-        if 200 <= response.status_code < 300:
-            cache.set(
-                cache_key,
-                {
-                    "state": "done",
-                    "fingerprint": fingerprint,
-                    "status": response.status_code,
-                    "data": response.data,
-                    "headers": {
-                        name: response[name]
-                        for name in REPLAYED_RESPONSE_HEADERS
-                        if response.has_header(name)
-                    },
-                },
-                TTL,
-            )
-        else:
-            cache.delete(cache_key)
+        try:
+            _remember(cache_key, fingerprint, response)
+        except _CACHE_ERRORS:
+            logger.warning("idempotency record of %s not stored (Redis unreachable)", cache_key)
         return response
 
     # Read by the OpenAPI hook (api/v1/schema.py) to document the header on this operation.
     wrapper.is_idempotent = True
     return wrapper
+
+
+def _forget(cache_key: str) -> None:
+    try:
+        cache.delete(cache_key)
+    except _CACHE_ERRORS:
+        pass  # the in-flight marker expires after IN_FLIGHT_TTL by itself
+
+
+def _remember(cache_key: str, fingerprint: str, response) -> None:
+    if 200 <= response.status_code < 300:
+        cache.set(
+            cache_key,
+            {
+                "state": "done",
+                "fingerprint": fingerprint,
+                "status": response.status_code,
+                "data": response.data,
+                "headers": {
+                    name: response[name]
+                    for name in REPLAYED_RESPONSE_HEADERS
+                    if response.has_header(name)
+                },
+            },
+            TTL,
+        )
+    else:
+        cache.delete(cache_key)
 
 
 def _answer_existing(record: dict | None, fingerprint: str, idempotency_key: str):

@@ -348,17 +348,12 @@ def test_redis_restart_mid_load_meters_every_answered_call_once(
     assert allowed <= BURST + RATE_PER_SECOND * seconds + 1, (allowed, refused, seconds)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/idempotency.py lets django-redis' ConnectionInterrupted escape (cache.add): a "
-    "write with an Idempotency-Key answers 500 while Redis is down",
-)
 def test_idempotent_writes_while_redis_is_down_never_answer_500(
     limited_tenant, django_db_blocker, tmp_path
 ):
     """Idempotency records live in Redis. Without them the server cannot promise that a retry
-    does not apply the change twice: it may refuse (503 problem+json with Retry-After, nothing
-    written) or accept the write; it may never answer 500. After Redis is back, keys work again."""
+    does not apply the change twice, so it refuses (503 idempotency_unavailable with Retry-After,
+    nothing written), never a 500. After Redis is back, keys work again."""
     # given a server on a private Redis that is down
     redis_server = RedisServer(tmp_path)
     redis_server.start()
@@ -383,12 +378,12 @@ def test_idempotent_writes_while_redis_is_down_never_answer_500(
             # when clients write with idempotency keys
             during = [create(uuid.uuid4().hex) for _ in range(3)]
 
-            # then each write is accepted or refused cleanly, never a 500
+            # then each write is refused cleanly before anything is written, never a 500
             for response in during:
-                assert response.status_code in (201, 503), response.text
-                if response.status_code == 503:
-                    assert response.headers["Content-Type"].startswith("application/problem+json")
-                    assert "Retry-After" in response.headers
+                assert response.status_code == 503, response.text
+                assert response.headers["Content-Type"].startswith("application/problem+json")
+                assert response.json()["code"] == "idempotency_unavailable"
+                assert "Retry-After" in response.headers
 
             # and once Redis is back, a retry with the same key is a replay again
             redis_server.start()
