@@ -240,3 +240,14 @@ def test_operators_see_quarantined_entries_read_only_and_can_replay_them(
     assert "1 replayed, 0 still quarantined" in replayed.content.decode()
     assert not UsageQuarantine.objects.filter(pk=entry.pk).exists()
     assert _ledger_calls(key_id) == 1
+
+
+@pytest.mark.parametrize("term", ["abc", "42", "\x00"])
+def test_operators_can_search_the_quarantine_by_anything(operator_client, tenant, stream, term):
+    redis = get_redis_connection("default")
+    redis.xadd(stream, _good(tenant, "key_searched").to_fields() | {"s": "bad"})
+    usage_flush(stream=stream)
+
+    found = operator_client.get("/admin/metering/usagequarantine/", {"q": term})
+
+    assert found.status_code == 200
