@@ -42,8 +42,9 @@ from api.gateway import (
     scope_check,
     usage_record,
 )
+from api.stream import stream_group
+from events.types import event_type_matches_any
 from tenants.selectors import host_normalize, tenant_for_host
-from webhooks.stream import stream_group
 
 CLOSE_BAD_MESSAGE = 4400
 CLOSE_UNAUTHORIZED = 4401
@@ -258,10 +259,7 @@ def _parse(text_data, bytes_data) -> dict:
 
 
 def _matches(event_type: str, subscriptions: set[str]) -> bool:
-    if "*" in subscriptions or event_type in subscriptions:
-        return True
-    family = event_type.split(".", 1)[0]
-    return f"{family}.*" in subscriptions
+    return event_type_matches_any(subscriptions, event_type)
 
 
 def websocket_application():

@@ -108,12 +108,12 @@ from events.services import event_emit  # noqa: E402
 from organisations.services import organisation_provision  # noqa: E402
 from tenants.services import tenant_delete  # noqa: E402
 from webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
-from webhooks.services import (  # noqa: E402
+from webhooks.services.attempts import (  # noqa: E402
     BATCH_THREADS,
     event_body,
     webhook_delivery_retry,
-    webhook_endpoint_create,
 )
+from webhooks.services.endpoints import webhook_endpoint_create  # noqa: E402
 from webhooks.signing import signed_headers  # noqa: E402
 
 IN_FLIGHT = CONCURRENCY * BATCH_THREADS

@@ -1,5 +1,6 @@
 """The event outbox (tenant schema): one row per state change, written in the same transaction
-as the change. Webhook fan-out and the WebSocket stream read it; /v1/events lists it."""
+as the change. Consumers registered with ``events.dispatch`` (webhooks, the WebSocket stream)
+hear about each row once it is committed; /v1/events lists it."""
 
 from functools import partial
 
@@ -7,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.ids import new_id
+from events.timestamps import timestamp_render
 
 
 class Event(models.Model):
@@ -16,6 +18,10 @@ class Event(models.Model):
     data = models.JSONField()
     livemode = models.BooleanField()
     request_id = models.CharField(max_length=128, blank=True)
+    # An event addressed to one receiver (the id of a webhook endpoint, for its test ``ping``):
+    # consumers deliver it to that receiver alone and broadcast it nowhere. Empty: an ordinary
+    # event, for every subscriber.
+    recipient = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -32,7 +38,7 @@ class Event(models.Model):
             "id": self.id,
             "object": "event",
             "type": self.type,
-            "created": int(self.created_at.timestamp()),
+            "created_at": timestamp_render(self.created_at),
             "livemode": self.livemode,
             "request_id": self.request_id or None,
             "data": {"object": self.data},

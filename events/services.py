@@ -1,39 +1,38 @@
 """Writing to the event outbox. Call inside the transaction that makes the change."""
 
-import logging
-from functools import partial
+from django.db import connection
 
-from django.conf import settings
-from django.db import connection, transaction
-
+from core.context import request_context
+from events.dispatch import event_dispatch_schedule
 from events.models import Event
+from events.types import event_type_is_valid
 
-logger = logging.getLogger(__name__)
 
-
-def event_emit(*, type: str, data: dict, request_id: str = "") -> Event:  # noqa: A002
+def event_emit(
+    *,
+    type: str,  # noqa: A002
+    data: dict,
+    request_id: str = "",
+    recipient: str = "",
+) -> Event:
     """Record that something happened, in the current tenant schema and transaction.
 
-    Nothing leaves the process here: delivery (webhooks, WebSocket) reads the outbox after the
-    transaction commits, so a rolled-back change never produces an event.
+    Nothing leaves the process here: once the transaction commits, the registered consumers
+    (webhooks, the WebSocket stream; see ``events.dispatch``) hear of the event, so a rolled-back
+    change never produces one. ``recipient`` addresses the event to one receiver only (a webhook
+    endpoint id, for its test ``ping``); it is broadcast nowhere else. ``request_id`` defaults to
+    the request context's (``core.context``), so services need not pass it by hand.
     """
+    if not event_type_is_valid(type):
+        raise ValueError(f"{type!r} is not an event type (see events.types)")
     tenant = getattr(connection, "tenant", None)
     livemode = not getattr(tenant, "is_sandbox", False)
-    event = Event.objects.create(type=type, data=data, livemode=livemode, request_id=request_id)
-    schema = connection.schema_name
-    transaction.on_commit(partial(_fan_out_enqueue, event_id=event.id, schema=schema))
+    event = Event.objects.create(
+        type=type,
+        data=data,
+        livemode=livemode,
+        request_id=request_id or request_context().request_id,
+        recipient=recipient,
+    )
+    event_dispatch_schedule(event_id=event.id, schema_name=connection.schema_name)
     return event
-
-
-def _fan_out_enqueue(*, event_id: str, schema: str) -> None:
-    """One task per event, however many endpoints subscribe (fan-out never runs in the request).
-    The webhooks sweeper fans out any event whose task was lost, so this may not fail the
-    caller: the change is committed already."""
-    from webhooks.tasks import webhook_event_fan_out_task
-
-    try:
-        webhook_event_fan_out_task.apply_async(
-            (event_id,), queue=settings.WEBHOOK_QUEUE, headers={"_schema_name": schema}
-        )
-    except Exception:
-        logger.exception("could not enqueue the fan-out of event %s (the sweeper will)", event_id)

@@ -12,15 +12,15 @@ from django.db import models
 from django.utils import timezone
 
 from core.ids import new_id
-
-ALL_EVENTS = "*"
+from events.timestamps import timestamp_render
 
 
 class WebhookEndpoint(models.Model):
     id = models.CharField(primary_key=True, max_length=40, default=partial(new_id, "we"))
     url = models.URLField(max_length=2048)
     description = models.CharField(max_length=500, blank=True)
-    # Event types this endpoint receives; ["*"] means every type.
+    # Event-type patterns this endpoint receives (``events.types``: exact type, ``family.*``, or
+    # ["*"] for every type).
     event_types = models.JSONField(default=list)
     is_enabled = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=200, blank=True)
@@ -43,9 +43,6 @@ class WebhookEndpoint(models.Model):
     def __str__(self) -> str:
         return f"{self.id} {self.url}"
 
-    def receives(self, event_type: str) -> bool:
-        return ALL_EVENTS in self.event_types or event_type in self.event_types
-
     def as_public(self, *, livemode: bool) -> dict:
         """The endpoint as the API shows it (never with its secret): /v1 and event payloads."""
         return {
@@ -56,21 +53,17 @@ class WebhookEndpoint(models.Model):
             "events": list(self.event_types),
             "enabled": self.is_enabled,
             "disabled_reason": self.disabled_reason or None,
-            "disabled_at": _unix(self.disabled_at),
+            "disabled_at": timestamp_render(self.disabled_at),
             "livemode": livemode,
             "health": {
                 "status": _health(self),
-                "failing_since": _unix(self.failing_since),
-                "last_success_at": _unix(self.last_success_at),
-                "last_failure_at": _unix(self.last_failure_at),
+                "failing_since": timestamp_render(self.failing_since),
+                "last_success_at": timestamp_render(self.last_success_at),
+                "last_failure_at": timestamp_render(self.last_failure_at),
             },
-            "created": _unix(self.created_at),
-            "updated": _unix(self.updated_at),
+            "created_at": timestamp_render(self.created_at),
+            "updated_at": timestamp_render(self.updated_at),
         }
-
-
-def _unix(moment) -> int | None:
-    return None if moment is None else int(moment.timestamp())
 
 
 def _health(endpoint: "WebhookEndpoint") -> str:
@@ -142,8 +135,8 @@ class WebhookAttempt(models.Model):
 
 
 class EventDispatch(models.Model):
-    """Marks an outbox event as fanned out (deliveries created, stream notified): the sweeper
-    fans out any recent event without one, so a lost fan-out task loses nothing either."""
+    """Marks an outbox event as fanned out (its deliveries created): the sweeper fans out any
+    recent event without one, so a lost dispatch task loses no delivery either."""
 
     event = models.OneToOneField(
         "events.Event", primary_key=True, on_delete=models.CASCADE, related_name="+"

@@ -1,14 +1,23 @@
 """Reads of webhooks in the current schema: endpoints, deliveries and attempts.
 
-The ``*_get`` functions are access-checked fetches: the current schema *is* the caller's tenant
-and mode, so an id from another tenant or the other mode is simply not found (404), the same as
-a missing one.
+The ``*_get`` functions are the access-checked fetches: the object or one ``NotFoundError``
+(code ``not_found``, as everywhere in the API). The current schema *is* the caller's tenant and
+mode, so an id from another tenant or the other mode is simply not found, the same as a missing
+one; an id that cannot be one of ours (wrong prefix, control characters, surrogates, too long —
+``core.ids.id_is_wellformed``) is answered the same way without a query.
 """
 
 from django.db.models import QuerySet
 
 from core.errors import NotFoundError
+from core.ids import id_is_wellformed
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+
+def _not_found(noun: str, object_id) -> NotFoundError:
+    return NotFoundError(
+        f"No such {noun.replace('_', ' ')}: {str(object_id)[:60]!r}.", resource=noun
+    )
 
 
 def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
@@ -16,11 +25,11 @@ def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
 
 
 def webhook_endpoint_get(*, endpoint_id: str) -> WebhookEndpoint:
-    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
+    endpoint = None
+    if id_is_wellformed(endpoint_id, prefix="we"):
+        endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
     if endpoint is None:
-        raise NotFoundError(
-            f"No webhook endpoint {endpoint_id!r}.", code="webhook_endpoint_missing"
-        )
+        raise _not_found("webhook_endpoint", endpoint_id)
     return endpoint
 
 
@@ -41,11 +50,11 @@ def webhook_delivery_list(
 
 
 def webhook_delivery_get(*, delivery_id: str) -> WebhookDelivery:
-    delivery = webhook_delivery_list().filter(pk=delivery_id).first()
+    delivery = None
+    if id_is_wellformed(delivery_id, prefix="wd"):
+        delivery = webhook_delivery_list().filter(pk=delivery_id).first()
     if delivery is None:
-        raise NotFoundError(
-            f"No webhook delivery {delivery_id!r}.", code="webhook_delivery_missing"
-        )
+        raise _not_found("webhook_delivery", delivery_id)
     return delivery
 
 

@@ -2,11 +2,12 @@
 
 Security invariant: a request goes only to an address that was checked. The URL's host is resolved
 once, every address it resolves to must be public (not loopback, private, link-local, metadata,
-CGNAT, multicast, reserved, nor such an address wrapped in IPv6: IPv4-mapped, NAT64, 6to4,
-Teredo), and the connection is made to that very address — with the original name in ``Host`` and
-TLS SNI/certificate checks — so a DNS answer that changes between the check and the connection
-(DNS rebinding) cannot redirect it. Hosts named in ``WEBHOOK_ALLOWED_PRIVATE_HOSTS`` skip the
-public-address rule (local development, tests). Redirects are never followed.
+CGNAT, multicast, reserved, nor such an address wrapped in IPv6: IPv4-mapped, -compatible and
+-translated, NAT64, 6to4, Teredo, ISATAP — see ``address_is_public``), and the connection is made
+to that very address — with the original name in ``Host`` and TLS SNI/certificate checks — so a
+DNS answer that changes between the check and the connection (DNS rebinding) cannot redirect it.
+Hosts named in ``WEBHOOK_ALLOWED_PRIVATE_HOSTS`` skip the public-address rule (local development,
+tests). Redirects are never followed.
 """
 
 import email.utils
@@ -33,19 +34,75 @@ STORED_RESPONSE_BYTES = 4 * 1024
 # host, port → the addresses it resolves to (strings). Injectable so tests can play DNS.
 Resolver = Callable[[str, int], list[str]]
 
-# Ranges Python's ``is_global`` lets through or that we refuse explicitly anyway.
-_REFUSED_NETWORKS = [
-    ipaddress.ip_network(network)
+# Ranges refused whatever Python's ``is_global`` says (it lets some of them through, and its answer
+# has changed between Python releases), on top of every address that is not global.
+REFUSED_IPV4_NETWORKS = tuple(
+    ipaddress.IPv4Network(network)
     for network in (
         "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
         "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
         "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
-        "::/128", "::1/128", "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10",
-        "ff00::/8",
     )
-]  # fmt: skip
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+)  # fmt: skip
+REFUSED_IPV6_NETWORKS = tuple(
+    ipaddress.IPv6Network(network)
+    for network in (
+        "::/96",            # IPv4-compatible (deprecated, RFC 4291), with :: and ::1
+        "::ffff:0:0:0/96",  # IPv4-translated (RFC 2765 SIIT; dropped by RFC 6145)
+        "64:ff9b:1::/48",   # local-use NAT64 (RFC 8215): translates into a private network
+        "2001::/32",        # Teredo: a client's NAT traversal, never a webhook receiver
+        "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+    )
+)  # fmt: skip
+_IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_ISATAP_INTERFACE_ID = 0x00005EFE  # ::0:5efe:a.b.c.d, and ::200:5efe:… (the u/g bits masked)
+_ISATAP_MASK = 0xFCFFFFFF
+
+
+def embedded_ipv4_addresses(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Every IPv4 address that ``ip`` carries in a form some network translates or tunnels to:
+    IPv4-mapped (``::ffff:a.b.c.d``), IPv4-compatible (``::a.b.c.d``), IPv4-translated
+    (``::ffff:0:a.b.c.d``), NAT64 (``64:ff9b::a.b.c.d``, ``64:ff9b:1::a.b.c.d``: the low 32
+    bits), 6to4 (``2002:AABB:CCDD::/48``), Teredo (``2001:0:SSSS:SSSS::``: the server, and the
+    client in the low 32 bits, inverted) and ISATAP interface ids (``…:0:5efe:a.b.c.d`` in any
+    /64). A packet sent to ``ip`` may end up at any of them."""
+    value = int(ip)
+    low32 = ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    embedded = []
+    if ip in _IPV4_MAPPED or ip in _IPV4_TRANSLATED or ip in _IPV4_COMPATIBLE:
+        embedded.append(low32)
+    if any(ip in network for network in _NAT64):
+        embedded.append(low32)
+    if ip.sixtofour is not None:
+        embedded.append(ip.sixtofour)
+    if ip.teredo is not None:
+        embedded.extend(ip.teredo)  # (server, client)
+    if (value >> 32) & _ISATAP_MASK == _ISATAP_INTERFACE_ID:
+        embedded.append(low32)
+    return embedded
+
+
+def address_is_public(address: str) -> bool:
+    """Whether webhooks may be sent to ``address``: a global unicast address outside every
+    refused range — and, for an IPv6 address that embeds IPv4 addresses, each of those would be
+    allowed itself (an IPv4-mapped address is judged by its IPv4 address alone: that is where the
+    connection goes)."""
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6:
+        embedded = embedded_ipv4_addresses(ip)
+        if not all(address_is_public(str(ipv4)) for ipv4 in embedded):
+            return False
+        if ip in _IPV4_MAPPED:
+            return True
+        refused = REFUSED_IPV6_NETWORKS
+    else:
+        refused = REFUSED_IPV4_NETWORKS
+    if any(ip in network for network in refused):
+        return False
+    return ip.is_global and not ip.is_multicast
 
 
 class UnsafeUrlError(Exception):
@@ -60,27 +117,6 @@ def system_resolver(host: str, port: int) -> list[str]:
         if address not in addresses:
             addresses.append(address)
     return addresses
-
-
-def address_is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    if ip.version == 6:
-        embedded = None
-        if ip.ipv4_mapped is not None:
-            embedded = ip.ipv4_mapped
-        elif ip.sixtofour is not None:
-            embedded = ip.sixtofour
-        elif ip.teredo is not None:
-            embedded = ip.teredo[1]
-        elif ip in _NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        elif ip in _NAT64_LOCAL:
-            return False
-        if embedded is not None and not address_is_public(str(embedded)):
-            return False
-    if any(ip in network for network in _REFUSED_NETWORKS if network.version == ip.version):
-        return False
-    return ip.is_global and not ip.is_multicast
 
 
 def _allowed_private_hosts() -> set[tuple[str, int | None]]:

@@ -1,23 +1,23 @@
 """Celery tasks of webhooks: thin, take ids, call services. All run on the ``webhooks`` queue
 with ``acks_late`` (a message is acknowledged only after the task ran; a killed worker's message
-is also covered by the sweeper, since delivery state lives in PostgreSQL)."""
+is also covered by the sweeper, since delivery state lives in PostgreSQL).
+
+The fan-out has no task of its own: it runs in the outbox's ``events.dispatch`` task, as the
+consumer webhooks register (``WebhooksConfig.ready()``).
+"""
 
 from celery import shared_task
 
-from webhooks import services
+from webhooks.queue import DELIVERY_ATTEMPT_TASK, SWEEP_TASK
+from webhooks.services.attempts import webhook_delivery_attempt
+from webhooks.services.sweeper import webhook_sweep_all_schemas
 
 
-@shared_task(name="webhooks.event_fan_out", acks_late=True, ignore_result=True)
-def webhook_event_fan_out_task(event_id: str) -> None:
-    # The first attempts to healthy endpoints are made here, as one batch (see the service).
-    services.webhook_event_fan_out(event_id=event_id, attempt_inline=True)
-
-
-@shared_task(name="webhooks.delivery_attempt", acks_late=True, ignore_result=True)
+@shared_task(name=DELIVERY_ATTEMPT_TASK, acks_late=True, ignore_result=True)
 def webhook_delivery_attempt_task(delivery_id: str) -> None:
-    services.webhook_delivery_attempt(delivery_id=delivery_id)
+    webhook_delivery_attempt(delivery_id=delivery_id)
 
 
-@shared_task(name="webhooks.sweep", acks_late=True, ignore_result=True)
+@shared_task(name=SWEEP_TASK, acks_late=True, ignore_result=True)
 def webhook_sweep_task() -> None:
-    services.webhook_sweep_all_schemas()
+    webhook_sweep_all_schemas()

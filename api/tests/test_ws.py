@@ -13,10 +13,10 @@ from django_tenants.utils import tenant_context
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from api.stream import stream_publish
 from api.testing import uvicorn_server
 from metering.records import USAGE_STREAM
 from core.testing import wait_for
-from webhooks.stream import stream_publish
 
 pytestmark = pytest.mark.slow
 

@@ -5,11 +5,15 @@ which are what the views use."""
 
 from rest_framework import serializers
 
+from events.timestamps import timestamp_render
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
-
-def _unix(moment) -> int | None:
-    return None if moment is None else int(moment.timestamp())
+EVENT_TYPE_PATTERNS_HELP = (
+    "Event-type patterns to receive: an event type (`challenge.published`), a family "
+    "(`challenge.*`: every type that starts with `challenge.`) or `*` for every type — the same "
+    "grammar as `GET /v1/events?type=` and WebSocket subscriptions; anything else is refused "
+    "(400 `invalid_event_type_pattern`)."
+)
 
 
 # --- Input
@@ -21,12 +25,14 @@ class WebhookEndpointCreateSerializer(serializers.Serializer):
         help_text="Where events are POSTed: https (http only where the platform allows it), "
         "resolving to a public address.",
     )
-    description = serializers.CharField(max_length=500, required=False, default="")
+    description = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
     events = serializers.ListField(
         child=serializers.CharField(max_length=100),
         min_length=1,
         max_length=100,
-        help_text='Event types to receive, e.g. `["challenge.published"]`; `["*"]` for all.',
+        help_text=EVENT_TYPE_PATTERNS_HELP,
     )
     enabled = serializers.BooleanField(required=False, default=True)
 
@@ -35,7 +41,11 @@ class WebhookEndpointUpdateSerializer(serializers.Serializer):
     url = serializers.CharField(max_length=2048, required=False)
     description = serializers.CharField(max_length=500, required=False, allow_blank=True)
     events = serializers.ListField(
-        child=serializers.CharField(max_length=100), min_length=1, max_length=100, required=False
+        child=serializers.CharField(max_length=100),
+        min_length=1,
+        max_length=100,
+        required=False,
+        help_text=EVENT_TYPE_PATTERNS_HELP,
     )
     enabled = serializers.BooleanField(
         required=False, help_text="`true` re-enables a disabled endpoint (its failure streak ends)."
@@ -53,9 +63,11 @@ class WebhookEndpointRecoverSerializer(serializers.Serializer):
 
 class WebhookEndpointHealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["healthy", "failing", "disabled"])
-    failing_since = serializers.IntegerField(allow_null=True, help_text="Unix time.")
-    last_success_at = serializers.IntegerField(allow_null=True, help_text="Unix time.")
-    last_failure_at = serializers.IntegerField(allow_null=True, help_text="Unix time.")
+    failing_since = serializers.DateTimeField(
+        allow_null=True, help_text="Since when every delivery failed (null while healthy)."
+    )
+    last_success_at = serializers.DateTimeField(allow_null=True)
+    last_failure_at = serializers.DateTimeField(allow_null=True)
 
 
 class WebhookEndpointSerializer(serializers.Serializer):
@@ -63,14 +75,16 @@ class WebhookEndpointSerializer(serializers.Serializer):
     object = serializers.ChoiceField(choices=["webhook_endpoint"])
     url = serializers.CharField()
     description = serializers.CharField()
-    events = serializers.ListField(child=serializers.CharField())
+    events = serializers.ListField(
+        child=serializers.CharField(), help_text=EVENT_TYPE_PATTERNS_HELP
+    )
     enabled = serializers.BooleanField()
     disabled_reason = serializers.CharField(allow_null=True)
-    disabled_at = serializers.IntegerField(allow_null=True)
+    disabled_at = serializers.DateTimeField(allow_null=True)
     livemode = serializers.BooleanField()
     health = WebhookEndpointHealthSerializer()
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
 
 
 class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
@@ -87,8 +101,8 @@ class WebhookEndpointSecretSerializer(serializers.Serializer):
     object = serializers.ChoiceField(choices=["webhook_endpoint_secret"])
     endpoint = serializers.CharField()
     secret = serializers.CharField(help_text="`whsec_…`")
-    previous_secret_expires_at = serializers.IntegerField(
-        allow_null=True, help_text="Until then (Unix time) the previous secret signs as well."
+    previous_secret_expires_at = serializers.DateTimeField(
+        allow_null=True, help_text="Until then the previous secret signs as well."
     )
 
 
@@ -100,12 +114,12 @@ class WebhookDeliverySerializer(serializers.Serializer):
     event_type = serializers.CharField()
     status = serializers.ChoiceField(choices=WebhookDelivery.Status.values)
     attempts = serializers.IntegerField()
-    next_attempt_at = serializers.IntegerField(allow_null=True)
-    last_attempt_at = serializers.IntegerField(allow_null=True)
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    last_attempt_at = serializers.DateTimeField(allow_null=True)
     last_status_code = serializers.IntegerField(allow_null=True)
     last_error = serializers.CharField(allow_null=True)
-    succeeded_at = serializers.IntegerField(allow_null=True)
-    created = serializers.IntegerField()
+    succeeded_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
 
 
 class WebhookAttemptSerializer(serializers.Serializer):
@@ -115,7 +129,7 @@ class WebhookAttemptSerializer(serializers.Serializer):
     endpoint = serializers.CharField()
     event = serializers.CharField()
     number = serializers.IntegerField(help_text="1 for the first attempt of the delivery.")
-    attempted_at = serializers.IntegerField()
+    attempted_at = serializers.DateTimeField()
     url = serializers.CharField()
     succeeded = serializers.BooleanField()
     status_code = serializers.IntegerField(allow_null=True)
@@ -127,7 +141,7 @@ class WebhookAttemptSerializer(serializers.Serializer):
 class WebhookRecoverResultSerializer(serializers.Serializer):
     object = serializers.ChoiceField(choices=["webhook_recovery"])
     endpoint = serializers.CharField()
-    since = serializers.IntegerField()
+    since = serializers.DateTimeField()
     deliveries = serializers.IntegerField(help_text="How many deliveries were re-enqueued.")
 
 
@@ -165,7 +179,7 @@ def endpoint_secret_render(endpoint: WebhookEndpoint) -> dict:
         "object": "webhook_endpoint_secret",
         "endpoint": endpoint.id,
         "secret": endpoint.secret,
-        "previous_secret_expires_at": _unix(endpoint.previous_secret_expires_at)
+        "previous_secret_expires_at": timestamp_render(endpoint.previous_secret_expires_at)
         if endpoint.previous_secret
         else None,
     }
@@ -180,12 +194,21 @@ def delivery_render(delivery: WebhookDelivery, *, live: bool = True) -> dict:
         "event_type": delivery.event.type,
         "status": delivery.status,
         "attempts": delivery.attempt_count,
-        "next_attempt_at": _unix(delivery.next_attempt_at),
-        "last_attempt_at": _unix(delivery.last_attempt_at),
+        "next_attempt_at": timestamp_render(delivery.next_attempt_at),
+        "last_attempt_at": timestamp_render(delivery.last_attempt_at),
         "last_status_code": delivery.last_status_code,
         "last_error": delivery.last_error or None,
-        "succeeded_at": _unix(delivery.succeeded_at),
-        "created": _unix(delivery.created_at),
+        "succeeded_at": timestamp_render(delivery.succeeded_at),
+        "created_at": timestamp_render(delivery.created_at),
+    }
+
+
+def recovery_render(endpoint: WebhookEndpoint, *, since, deliveries: int) -> dict:
+    return {
+        "object": "webhook_recovery",
+        "endpoint": endpoint.id,
+        "since": timestamp_render(since),
+        "deliveries": deliveries,
     }
 
 
@@ -197,7 +220,7 @@ def attempt_render(attempt: WebhookAttempt, *, live: bool = True) -> dict:
         "endpoint": attempt.delivery.endpoint_id,
         "event": attempt.delivery.event_id,
         "number": attempt.number,
-        "attempted_at": _unix(attempt.attempted_at),
+        "attempted_at": timestamp_render(attempt.attempted_at),
         "url": attempt.url,
         "succeeded": attempt.is_success,
         "status_code": attempt.status_code,

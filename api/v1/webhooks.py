@@ -1,7 +1,10 @@
 """/v1 webhook resources: endpoints (CRUD, secret, rotate, test ping, recover), deliveries
-(list per endpoint or event, retry) and attempts. Thin: parse, call ``webhooks.services`` or
+(list per endpoint or event, retry) and attempts. Thin: parse, call ``webhooks.services.*`` or
 ``webhooks.selectors``, render. The active schema is the key's tenant and mode, so a sandbox key
-sees sandbox endpoints only and an id from elsewhere is a 404."""
+sees sandbox endpoints only and an id from elsewhere is a 404 (``not_found``).
+
+Scopes: ``webhooks:read`` for GET, ``webhooks:write`` for the rest — and for reading an
+endpoint's signing secret, which lets whoever holds it forge that endpoint's webhooks."""
 
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,12 +12,14 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from api.bases import ApiView
+from api.gateway import scope_check
 from api.idempotency import idempotent
 from api.v1 import webhook_serializers as io
 from api.v1.pagination import ordering_by_id, paginate
 from api.v1.params import CommaSeparatedField, ListParams, parse_list_params
-from webhooks import selectors, services
+from webhooks import selectors
 from webhooks.models import WebhookDelivery
+from webhooks.services import attempts, endpoints, fan_out
 
 ORDERINGS = {
     ordering.name: ordering
@@ -94,7 +99,7 @@ class WebhookEndpointListView(WebhookView):
     @idempotent
     def post(self, request):
         data = _valid(io.WebhookEndpointCreateSerializer, request.data)
-        endpoint = services.webhook_endpoint_create(
+        endpoint = endpoints.webhook_endpoint_create(
             url=data["url"],
             description=data["description"],
             event_types=data["events"],
@@ -128,7 +133,7 @@ class WebhookEndpointDetailView(WebhookView):
     def patch(self, request, endpoint_id: str):
         endpoint = selectors.webhook_endpoint_get(endpoint_id=endpoint_id)
         data = _valid(io.WebhookEndpointUpdateSerializer, request.data)
-        endpoint = services.webhook_endpoint_update(
+        endpoint = endpoints.webhook_endpoint_update(
             endpoint=endpoint,
             url=data.get("url"),
             description=data.get("description"),
@@ -145,15 +150,23 @@ class WebhookEndpointDetailView(WebhookView):
     )
     def delete(self, request, endpoint_id: str):
         endpoint = selectors.webhook_endpoint_get(endpoint_id=endpoint_id)
-        services.webhook_endpoint_delete(endpoint=endpoint)
+        endpoints.webhook_endpoint_delete(endpoint=endpoint)
         return Response({"id": endpoint_id, "object": "webhook_endpoint", "deleted": True})
 
 
 @extend_schema(tags=["Webhooks"], parameters=[ENDPOINT_ID])
 class WebhookEndpointSecretView(WebhookView):
+    def gateway_enter(self, request) -> None:
+        super().gateway_enter(request)
+        # The secret lets whoever holds it sign webhooks the receiver will trust: reading it needs
+        # what rotating it needs, not the read scope every GET needs.
+        scope_check(self.api_context, required=f"{self.scope_family}:write")
+
     @extend_schema(
         operation_id="webhook_endpoints_secret",
         summary="Reveal the signing secret",
+        description="Needs the `webhooks:write` scope (a `webhooks:read` key gets 403 "
+        "`insufficient_scope`): the secret lets its holder forge this endpoint's webhooks.",
         responses=io.WebhookEndpointSecretSerializer,
     )
     def get(self, request, endpoint_id: str):
@@ -174,7 +187,7 @@ class WebhookEndpointRotateSecretView(WebhookView):
     @idempotent
     def post(self, request, endpoint_id: str):
         endpoint = selectors.webhook_endpoint_get(endpoint_id=endpoint_id)
-        endpoint = services.webhook_endpoint_rotate_secret(endpoint=endpoint)
+        endpoint = endpoints.webhook_endpoint_rotate_secret(endpoint=endpoint)
         return Response(io.endpoint_secret_render(endpoint))
 
 
@@ -190,7 +203,7 @@ class WebhookEndpointTestView(WebhookView):
     @idempotent
     def post(self, request, endpoint_id: str):
         endpoint = selectors.webhook_endpoint_get(endpoint_id=endpoint_id)
-        delivery = services.webhook_endpoint_test(
+        delivery = fan_out.webhook_endpoint_test(
             endpoint=endpoint, request_id=getattr(request._request, "request_id", "")
         )
         delivery = selectors.webhook_delivery_get(delivery_id=delivery.id)
@@ -211,14 +224,9 @@ class WebhookEndpointRecoverView(WebhookView):
     def post(self, request, endpoint_id: str):
         endpoint = selectors.webhook_endpoint_get(endpoint_id=endpoint_id)
         data = _valid(io.WebhookEndpointRecoverSerializer, request.data)
-        count = services.webhook_endpoint_recover(endpoint=endpoint, since=data["since"])
+        count = endpoints.webhook_endpoint_recover(endpoint=endpoint, since=data["since"])
         return Response(
-            {
-                "object": "webhook_recovery",
-                "endpoint": endpoint.id,
-                "since": int(data["since"].timestamp()),
-                "deliveries": count,
-            },
+            io.recovery_render(endpoint, since=data["since"], deliveries=count),
             status=status.HTTP_202_ACCEPTED,
         )
 
@@ -318,7 +326,7 @@ class WebhookDeliveryRetryView(WebhookView):
     @idempotent
     def post(self, request, delivery_id: str):
         delivery = selectors.webhook_delivery_get(delivery_id=delivery_id)
-        services.webhook_delivery_retry(delivery=delivery)
+        attempts.webhook_delivery_retry(delivery=delivery)
         delivery = selectors.webhook_delivery_get(delivery_id=delivery_id)
         return Response(io.delivery_render(delivery), status=status.HTTP_202_ACCEPTED)
 

@@ -1,6 +1,8 @@
 """/v1 webhook endpoints, deliveries and attempts through the full stack (gateway included)."""
 
-from datetime import timedelta
+import json
+import re
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,7 +12,8 @@ from standardwebhooks import Webhook
 from api.v1.tests.support import problem
 from events.models import Event
 from webhooks.models import WebhookDelivery, WebhookEndpoint
-from webhooks.services import webhook_delivery_attempt, webhook_event_fan_out
+from webhooks.services.attempts import webhook_delivery_attempt
+from webhooks.services.fan_out import webhook_event_fan_out
 from webhooks.testing import Reply
 
 Status = WebhookDelivery.Status
@@ -53,7 +56,7 @@ def test_endpoint_crud(api, allow_sink):
     assert "secret" not in fetched and fetched["url"] == allow_sink.url()
     assert patched["events"] == ["*"] and patched["description"] == "all"
     assert deleted.json() == {"id": created["id"], "object": "webhook_endpoint", "deleted": True}
-    problem(api.get(path), 404, "webhook_endpoint_missing")
+    problem(api.get(path), 404, "not_found")
 
 
 def test_create_is_idempotent(api, allow_sink, tenant):
@@ -100,7 +103,8 @@ def test_secret_on_request_and_rotation(api, allow_sink, tenant):
         revealed["secret"] == created["secret"] and revealed["previous_secret_expires_at"] is None
     )
     assert rotated["secret"] != created["secret"]
-    expires_in = rotated["previous_secret_expires_at"] - timezone.now().timestamp()
+    expires_at = datetime.fromisoformat(rotated["previous_secret_expires_at"])
+    expires_in = (expires_at - timezone.now()).total_seconds()
     assert 24 * 3600 - 60 < expires_in <= 24 * 3600
     (received,) = allow_sink.requests
     for secret in (created["secret"], rotated["secret"]):
@@ -350,3 +354,119 @@ def test_scopes(api_client_factory, tenant, allow_sink, scopes, method, expected
     if expected == 403:
         with tenant_context(tenant):
             assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("scopes", "expected"),
+    [(["webhooks:read"], 403), (["webhooks:write"], 200), (["all"], 200)],
+)
+def test_reading_the_signing_secret_needs_the_write_scope(
+    api, api_client_factory, tenant, allow_sink, scopes, expected
+):
+    # given: an endpoint, and a key with only these scopes
+    from api.v1.tests.support import Api
+    from apikeys.services import api_key_create
+
+    endpoint = _create(api, allow_sink.url())
+    client = Api(api_client_factory(api_key_create(tenant=tenant, name="s", scopes=scopes).secret))
+    # when
+    response = client.get(f"/v1/webhook_endpoints/{endpoint['id']}/secret")
+    # then: a read key sees the endpoint, never its secret
+    if expected == 403:
+        body = problem(response, 403, "insufficient_scope")
+        assert body["required_scope"] == "webhooks:write"
+        assert endpoint["secret"] not in response.content.decode()
+        assert client.get(f"/v1/webhook_endpoints/{endpoint['id']}").status_code == 200
+    else:
+        assert response.status_code == 200 and response.json()["secret"] == endpoint["secret"]
+
+
+RFC3339_UTC = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z"
+
+
+def test_webhook_resources_and_events_carry_rfc3339_utc_timestamps(api, allow_sink, tenant):
+    # given: an endpoint, a failed delivery, a rotated secret, a recovery
+    endpoint = _create(api, allow_sink.url())
+    allow_sink.script(Reply(status=500))
+    event, delivery = _deliver_event(tenant, endpoint["id"])
+    rotated = api.post(f"/v1/webhook_endpoints/{endpoint['id']}/rotate_secret").json()
+    recovered = api.post(
+        f"/v1/webhook_endpoints/{endpoint['id']}/recover", {"since": "2020-01-01T00:00:00+01:00"}
+    ).json()
+    # when
+    fetched = api.get(f"/v1/webhook_endpoints/{endpoint['id']}").json()
+    fetched_delivery = api.get(f"/v1/webhook_deliveries/{delivery.id}").json()
+    attempt = api.get(f"/v1/webhook_deliveries/{delivery.id}/attempts").json()["data"][0]
+    listed_event = api.get(f"/v1/events/{event.id}").json()
+    (received,) = allow_sink.requests
+    # then
+    moments = {
+        "endpoint.created_at": fetched["created_at"],
+        "endpoint.updated_at": fetched["updated_at"],
+        "endpoint.health.failing_since": fetched["health"]["failing_since"],
+        "endpoint.health.last_failure_at": fetched["health"]["last_failure_at"],
+        "secret.previous_secret_expires_at": rotated["previous_secret_expires_at"],
+        "recovery.since": recovered["since"],
+        "delivery.created_at": fetched_delivery["created_at"],
+        "delivery.next_attempt_at": fetched_delivery["next_attempt_at"],
+        "delivery.last_attempt_at": fetched_delivery["last_attempt_at"],
+        "attempt.attempted_at": attempt["attempted_at"],
+        "event.created_at": listed_event["created_at"],
+        "webhook body.created_at": json.loads(received.body)["created_at"],
+    }
+    for name, moment in moments.items():
+        assert isinstance(moment, str) and re.fullmatch(RFC3339_UTC, moment), (name, moment)
+    assert recovered["since"] == "2019-12-31T23:00:00Z"
+    assert datetime.fromisoformat(listed_event["created_at"]) == event.created_at
+    for retired in ("created", "updated"):
+        assert retired not in fetched and retired not in listed_event
+    assert "created" not in fetched_delivery
+
+
+def test_output_serializers_describe_exactly_what_is_rendered(api, allow_sink, tenant):
+    from api.v1 import webhook_serializers as io
+
+    endpoint = _create(api, allow_sink.url())
+    _, delivery = _deliver_event(tenant, endpoint["id"])
+    rendered = {
+        io.WebhookEndpointWithSecretSerializer: endpoint,
+        io.WebhookEndpointSerializer: api.get(f"/v1/webhook_endpoints/{endpoint['id']}").json(),
+        io.WebhookEndpointSecretSerializer: api.post(
+            f"/v1/webhook_endpoints/{endpoint['id']}/rotate_secret"
+        ).json(),
+        io.WebhookDeliverySerializer: api.get(f"/v1/webhook_deliveries/{delivery.id}").json(),
+        io.WebhookAttemptSerializer: api.get("/v1/webhook_attempts").json()["data"][0],
+        io.WebhookRecoverResultSerializer: api.post(
+            f"/v1/webhook_endpoints/{endpoint['id']}/recover", {"since": "2020-01-01T00:00:00Z"}
+        ).json(),
+    }
+    for serializer_class, body in rendered.items():
+        assert set(serializer_class().fields) == set(body), serializer_class.__name__
+        assert set(io.WebhookEndpointHealthSerializer().fields) == set(endpoint["health"])
+
+
+def test_the_ping_is_an_outbox_event_addressed_to_its_endpoint(api, allow_sink, tenant):
+    """Through ``event_emit``: listed in /v1/events, dispatched like any event — and however
+    often it is fanned out, no other endpoint receives it, not even one subscribed to ``*``."""
+    from events.dispatch import event_dispatch
+    from webhooks.models import EventDispatch
+
+    # given: the target subscribes to one type only; a bystander to everything
+    target = _create(api, allow_sink.url("/target"), events=["challenge.created"])
+    bystander = _create(api, allow_sink.url("/bystander"))
+    # when
+    delivery = api.post(f"/v1/webhook_endpoints/{target['id']}/test").json()
+    with tenant_context(tenant):
+        event = Event.objects.get(pk=delivery["event"])
+        # the dispatch after the commit (every consumer), then a fan-out as if it never happened
+        outcomes = event_dispatch(event_id=event.id, schema_name=tenant.schema_name)
+        EventDispatch.objects.filter(event=event).delete()
+        WebhookDelivery.objects.filter(event=event).delete()
+        again = webhook_event_fan_out(event_id=event.id)
+        deliveries = list(WebhookDelivery.objects.filter(event=event))
+    # then
+    assert (event.type, event.recipient) == ("ping", target["id"])
+    assert outcomes == {"stream": True, "webhooks": True}
+    assert [d.endpoint_id for d in deliveries] == [target["id"]] and again == [deliveries[0].id]
+    assert [e["id"] for e in api.get("/v1/events", type="ping").json()["data"]] == [event.id]
+    assert bystander["id"] not in {d.endpoint_id for d in deliveries}

@@ -7,7 +7,8 @@ from django_tenants.utils import tenant_context
 from api.v1.tests.conformance import conformance_failures, failures_report
 from events.models import Event
 from webhooks.models import WebhookDelivery
-from webhooks.services import webhook_delivery_attempt, webhook_event_fan_out
+from webhooks.services.attempts import webhook_delivery_attempt
+from webhooks.services.fan_out import webhook_event_fan_out
 from webhooks.testing import Reply
 
 EXAMPLES_PER_OPERATION = 25

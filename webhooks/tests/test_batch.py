@@ -21,13 +21,11 @@ from standardwebhooks import Webhook
 from core.testing import wait_for
 from events.models import Event
 from events.services import event_emit
-from webhooks import services
 from webhooks.models import FanOutWatermark, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from webhooks.services import (
-    webhook_deliveries_sweep,
-    webhook_endpoint_create,
-    webhook_event_fan_out,
-)
+from webhooks.services import attempts
+from webhooks.services.endpoints import webhook_endpoint_create
+from webhooks.services.fan_out import webhook_event_fan_out
+from webhooks.services.sweeper import webhook_deliveries_sweep
 from webhooks.testing import Reply, WebhookSink, worker_start, workers_stop
 
 Status = WebhookDelivery.Status
@@ -63,7 +61,7 @@ def test_the_fan_out_task_sends_first_attempts_as_one_batch(
     in_tenant, allow_sink, enqueued, monkeypatch, django_capture_on_commit_callbacks
 ):
     # given: healthy endpoints, one that is failing already, one disabled
-    monkeypatch.setattr(services, "BATCH_RECORD_INTERVAL_SECONDS", 5.0)  # one record statement
+    monkeypatch.setattr(attempts, "BATCH_RECORD_INTERVAL_SECONDS", 5.0)  # one record statement
     healthy = [
         webhook_endpoint_create(url=allow_sink.url(f"/h{index}"), event_types=["*"])
         for index in range(12)
@@ -144,7 +142,7 @@ def test_a_slow_receiver_delays_neither_the_others_requests_nor_their_records(
     allow_sink.script(Reply(stall=True))  # the first request to arrive stalls
     quick_recorded = threading.Event()
     recorded = []
-    original = services._successes_record
+    original = attempts._successes_record
 
     def spy(successes):
         original(successes)
@@ -152,7 +150,7 @@ def test_a_slow_receiver_delays_neither_the_others_requests_nor_their_records(
         if len(recorded) == 3:
             quick_recorded.set()
 
-    monkeypatch.setattr(services, "_successes_record", spy)
+    monkeypatch.setattr(attempts, "_successes_record", spy)
     released = []
 
     def release_when_the_others_are_recorded():
@@ -177,9 +175,9 @@ def test_requests_that_cannot_start_within_the_budget_get_tasks_of_their_own(
     in_tenant, allow_sink, enqueued, monkeypatch, django_capture_on_commit_callbacks
 ):
     # given: one request thread, a short budget, and a receiver whose first answer takes long
-    monkeypatch.setattr(services, "BATCH_THREADS", 1)
-    monkeypatch.setattr(services, "_batch_pool", None)
-    monkeypatch.setattr(services, "BATCH_BUDGET_SECONDS", 0.3)
+    monkeypatch.setattr(attempts, "BATCH_THREADS", 1)
+    monkeypatch.setattr(attempts, "_batch_pool", None)
+    monkeypatch.setattr(attempts, "BATCH_BUDGET_SECONDS", 0.3)
     for index in range(3):
         webhook_endpoint_create(url=allow_sink.url(f"/e{index}"), event_types=["*"])
     allow_sink.script(Reply(stall=True))
@@ -199,7 +197,7 @@ def test_requests_that_cannot_start_within_the_budget_get_tasks_of_their_own(
         assert delivery.attempt_count == 0 and delivery.locked_until is None
         assert delivery.next_attempt_at is not None
     assert len(allow_sink.requests) == 1
-    services._batch_pool.shutdown(wait=False)
+    attempts._batch_pool.shutdown(wait=False)
 
 
 def test_a_surprise_while_sending_one_request_costs_the_others_nothing(

@@ -18,15 +18,10 @@ from webhooks.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from webhooks.services import (
-    RETRY_SCHEDULE_SECONDS,
-    webhook_deliveries_sweep,
-    webhook_delivery_attempt,
-    webhook_endpoint_create,
-    webhook_endpoint_rotate_secret,
-    webhook_event_fan_out,
-    webhook_sweep_all_schemas,
-)
+from webhooks.services.attempts import RETRY_SCHEDULE_SECONDS, webhook_delivery_attempt
+from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_rotate_secret
+from webhooks.services.fan_out import webhook_event_fan_out
+from webhooks.services.sweeper import webhook_deliveries_sweep, webhook_sweep_all_schemas
 from webhooks.testing import Reply
 
 Status = WebhookDelivery.Status

@@ -17,11 +17,9 @@ from core.testing import wait_for
 from events.models import Event
 from events.services import event_emit
 from webhooks.models import FanOutWatermark, WebhookDelivery, WebhookEndpoint
-from webhooks.services import (
-    webhook_deliveries_sweep,
-    webhook_endpoint_create,
-    webhook_event_fan_out,
-)
+from webhooks.services.endpoints import webhook_endpoint_create
+from webhooks.services.fan_out import webhook_event_fan_out
+from webhooks.services.sweeper import webhook_deliveries_sweep
 from webhooks.testing import Reply, worker_start, workers_stop
 
 
