@@ -16,6 +16,7 @@ from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
+from api.gateway.database import DatabaseUnavailableError, database_is_unavailable
 from core.errors import DomainError
 from core.problems import PROBLEM_CONTENT_TYPE, problem_body
 
@@ -49,6 +50,8 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
     view = context.get("view")
     request = getattr(context.get("request"), "_request", context.get("request"))
 
+    if database_is_unavailable(exc):  # PostgreSQL down or saturated: 503, never 500
+        exc = DatabaseUnavailableError.from_database_error(exc)
     if isinstance(exc, DomainError):
         return _problem(
             request,

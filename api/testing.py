@@ -103,3 +103,155 @@ class RedisServer:
         import redis
 
         return redis.Redis.from_url(self.url)
+
+
+class PostgresProxy:
+    """A TCP proxy to PostgreSQL that a test switches between behaviours, to put a server's
+    database through an outage without touching the real PostgreSQL (shared by everyone):
+
+    - ``forward``: relay bytes both ways (the healthy state);
+    - ``refuse``: close every relayed connection and refuse new ones (the port is closed:
+      PostgreSQL down or restarting);
+    - ``saturate``: close every relayed connection and answer each new one as a PostgreSQL at
+      ``max_connections`` does (``FATAL 53300 sorry, too many clients already``);
+    - ``blackhole``: close every relayed connection and accept new ones but never answer (a
+      server that hangs: only ``connect_timeout`` ends the wait).
+
+    Runs its own asyncio loop in a daemon thread; ``url_for(database_url)`` is a URL through it.
+    """
+
+    MODES = ("forward", "refuse", "saturate", "blackhole")
+
+    def __init__(self, *, upstream_host: str = "127.0.0.1", upstream_port: int = 5432):
+        import asyncio
+        import threading
+
+        self.upstream = (upstream_host, upstream_port)
+        self.port = free_port()
+        self.mode = "forward"
+        self.accepted = 0
+        self._asyncio = asyncio
+        self._loop = asyncio.new_event_loop()
+        self._server = None
+        self._writers: set = set()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        self._call(self._listen())
+
+    def url_for(self, database_url: str) -> str:
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(database_url)
+        credentials = parts.netloc.rpartition("@")[0]
+        netloc = f"{credentials}@127.0.0.1:{self.port}" if credentials else f"127.0.0.1:{self.port}"
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    def switch(self, mode: str) -> None:
+        """Change behaviour; leaving ``forward`` cuts every relayed connection at once."""
+        if mode not in self.MODES:
+            raise ValueError(f"mode must be one of {self.MODES}")
+        self._call(self._switch(mode))
+
+    def close(self) -> None:
+        self._call(self._switch("refuse"))
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+
+    # --- inside the loop
+
+    def _call(self, coroutine):
+        return self._asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)
+
+    async def _listen(self) -> None:
+        self._server = await self._asyncio.start_server(
+            self._handle, "127.0.0.1", self.port, reuse_address=True
+        )
+
+    async def _switch(self, mode: str) -> None:
+        self.mode = mode
+        if mode != "forward":
+            for writer in list(self._writers):
+                _abort(writer)
+            self._writers.clear()
+        if mode == "refuse" and self._server is not None:
+            self._server.close()
+            self._server = None
+        elif mode != "refuse" and self._server is None:
+            await self._listen()
+
+    async def _handle(self, reader, writer) -> None:
+        self.accepted += 1
+        self._writers.add(writer)
+        try:
+            if self.mode == "forward":
+                await self._relay(reader, writer)
+            elif self.mode == "saturate":
+                await self._too_many_clients(reader, writer)
+            else:  # blackhole: hold the connection, say nothing, until cut
+                await reader.read()
+        except (OSError, self._asyncio.IncompleteReadError):
+            pass
+        finally:
+            self._writers.discard(writer)
+            _abort(writer)
+
+    async def _relay(self, reader, writer) -> None:
+        up_reader, up_writer = await self._asyncio.open_connection(*self.upstream)
+        self._writers.add(up_writer)
+
+        async def pipe(source, target):
+            try:
+                while data := await source.read(65536):
+                    target.write(data)
+                    await target.drain()
+            except OSError:
+                pass
+            finally:
+                _abort(target)
+
+        try:
+            await self._asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        finally:
+            self._writers.discard(up_writer)
+
+    async def _too_many_clients(self, reader, writer) -> None:
+        import struct
+
+        while True:  # SSLRequest / GSSENCRequest first: answer "no", then the startup message
+            length = struct.unpack("!I", await reader.readexactly(4))[0]
+            payload = await reader.readexactly(length - 4)
+            if struct.unpack("!I", payload[:4])[0] in (80877103, 80877104):
+                writer.write(b"N")
+                continue
+            break
+        fields = b"SFATAL\0VFATAL\0C53300\0Msorry, too many clients already\0\0"
+        writer.write(b"E" + struct.pack("!I", len(fields) + 4) + fields)
+        await writer.drain()
+
+
+def _abort(writer) -> None:
+    transport = writer.transport
+    if transport is not None and not transport.is_closing():
+        transport.abort()
+
+
+class DatabaseConnectionCounter:
+    """Counts the connections PostgreSQL holds for clients that set ``application_name`` (a
+    server started with ``PGAPPNAME``), over a connection of its own (usable from any thread)."""
+
+    def __init__(self, application_name: str):
+        import psycopg
+
+        from core.testing import database_url
+
+        self.application_name = application_name
+        self._connection = psycopg.connect(database_url(), autocommit=True)
+
+    def __call__(self) -> int:
+        return self._connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+            [self.application_name],
+        ).fetchone()[0]
+
+    def close(self) -> None:
+        self._connection.close()

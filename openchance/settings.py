@@ -99,6 +99,7 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    "api.middleware.ApiEdgeMiddleware",  # client address for auth limits; database errors → 503
     "tenants.middleware.TenantHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -130,12 +131,43 @@ TEMPLATES = [
     },
 ]
 
-# --- Database
+# --- Database (README "Configuration" and "Failure modes")
+# https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/openchance"),
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# django-tenants' backend, made safe for pooling (search_path per checkout, fork-aware pools).
+DATABASES["default"]["ENGINE"] = "tenants.postgresql_backend"
+# Connections one process holds at most (its pool), whatever the load; 0 turns the pool off.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=10)
+# Connections a process keeps open while idle (opened at its first query).
+DATABASE_POOL_MIN_SIZE = env.int("DATABASE_POOL_MIN_SIZE", default=1)
+# Seconds a request waits for a free connection before it is answered 503 database_unavailable.
+DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=5.0)
+# Requests allowed to wait for a connection at once; more are answered 503 at once (load shed).
+DATABASE_POOL_MAX_WAITING = env.int("DATABASE_POOL_MAX_WAITING", default=100)
+# Seconds the pool keeps retrying a failed connection attempt (backoff 1, 2, 4 s…) before a new
+# checkout starts afresh: bounds how long recovery can lag behind PostgreSQL coming back.
+DATABASE_POOL_RECONNECT_TIMEOUT = env.float("DATABASE_POOL_RECONNECT_TIMEOUT", default=5.0)
+# libpq connect_timeout (s, at least 2): a server that accepts but never answers costs this much.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+# Retry-After of 503 database_unavailable answers.
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=2)
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+if DATABASE_POOL_MAX_SIZE > 0:
+    # A pool requires non-persistent connections: a request returns its connection when it ends.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": min(DATABASE_POOL_MIN_SIZE, DATABASE_POOL_MAX_SIZE),
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": DATABASE_POOL_TIMEOUT,
+        "max_waiting": DATABASE_POOL_MAX_WAITING,
+        "reconnect_timeout": DATABASE_POOL_RECONNECT_TIMEOUT,
+    }
+else:
+    # No pool (e.g. behind PgBouncer): never persistent under ASGI, a thread per request leaks.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Checked on every checkout (pool) or reuse: a connection broken by a restart is replaced.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -316,6 +348,15 @@ if IS_PRODUCTION and "API_KEY_PEPPER" not in os.environ:
 # A verified key is trusted from the process's memory for this long: revocations, expiry, plan
 # changes and suspensions reach every process within this many seconds.
 API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=5.0)
+# Failed authentications (well-formed keys that are unknown, revoked, expired…) one client address
+# may make per window before keys it presents cost no more lookups (429; api/gateway/auth_guard.py).
+# Tests default to a high limit: the whole suite calls from 127.0.0.1, and it is not a flood.
+API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", default=10_000 if IS_TEST else 60)
+# The window of API_AUTH_FAILURE_LIMIT, in seconds (starts at an address's first failure).
+API_AUTH_FAILURE_WINDOW_SECONDS = env.int("API_AUTH_FAILURE_WINDOW_SECONDS", default=60)
+# Proxies of ours in front of the app that append to X-Forwarded-For; 0 (default): the client
+# address is REMOTE_ADDR and X-Forwarded-For is ignored (a client could forge it).
+API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
 # Usage records wait in the process at most this long before going to Redis (usually they ride
 # along with the next request's rate-limit call).
 USAGE_PUSH_INTERVAL = env.float("USAGE_PUSH_INTERVAL", default=0.5)

@@ -1,17 +1,28 @@
 """Key authentication: a presented bearer token → the verified ``KeyContext`` of the call.
 
-Verified keys are kept in process memory for ``API_KEY_CACHE_SECONDS`` (5 s; one loader at a time,
-so an expiring entry never stampedes PostgreSQL): a warm call runs no SQL. The cache registers for
-the ``tenant``, ``api_key`` and ``plan`` invalidation topics (``core.invalidation``), so a
-suspension, a revocation, a roll or a plan change reaches this process at once and every other
-within 5 s.
+Verified keys are kept in process memory for ``API_KEY_CACHE_SECONDS`` (5 s): a warm call runs no
+SQL. One lookup per key at a time: concurrent calls with the same cold key share the first one's
+answer — or its error, so that while PostgreSQL is unavailable they fail together within the pool
+timeout instead of one after another — and calls with different keys never wait for each other.
+Unknown keys are cached too (as ``None``, for the same time), so repeating one costs no lookup.
+A key this process has not verified costs a lookup only while its client address is within its
+failed-authentication limit (``api.gateway.auth_guard``): random keys with a valid checksum
+cannot flood PostgreSQL. The cache registers for the ``tenant``, ``api_key`` and ``plan``
+invalidation topics (``core.invalidation``), so a suspension, a revocation, a roll or a plan
+change reaches this process at once and every other within 5 s.
 """
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 
+from api.gateway.auth_guard import (
+    auth_failure_record,
+    auth_failures_check,
+    client_address_current,
+)
 from api.gateway.errors import InsufficientScopeError, InvalidApiKeyError, TenantSuspendedError
 from apikeys.keys import api_key_hash, api_key_parse
 from apikeys.scopes import scope_is_granted
@@ -52,6 +63,49 @@ class KeyContext:
 
 
 _key_cache = TtlCache(ttl=5.0, max_entries=50_000)
+_MISSING = object()
+
+
+class _Lookup:
+    """One key's lookup in flight: the calls that want the same key wait for its outcome."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.context: KeyContext | None = None
+        self.error: BaseException | None = None
+
+
+_lookups: dict[str, _Lookup] = {}
+_lookups_lock = threading.Lock()
+
+
+def _key_context_get(secret_hash: str) -> KeyContext | None:
+    """The cached context (None: unknown key), or the outcome of one lookup shared by every call
+    that wants this key meanwhile."""
+    with _lookups_lock:
+        cached = _key_cache.get(secret_hash, _MISSING)
+        if cached is not _MISSING:
+            return cached
+        lookup = _lookups.get(secret_hash)
+        is_leader = lookup is None
+        if is_leader:
+            lookup = _lookups[secret_hash] = _Lookup()
+    if not is_leader:
+        lookup.done.wait()
+        if lookup.error is not None:
+            raise lookup.error
+        return lookup.context
+    try:
+        lookup.context = _key_context_load(secret_hash)
+        _key_cache.set(secret_hash, lookup.context, ttl=settings.API_KEY_CACHE_SECONDS)
+    except BaseException as exc:
+        lookup.error = exc
+        raise
+    finally:
+        with _lookups_lock:
+            _lookups.pop(secret_hash, None)
+        lookup.done.set()
+    return lookup.context
 
 
 def key_cache_clear() -> None:
@@ -91,8 +145,13 @@ def _key_context_load(secret_hash: str) -> KeyContext | None:
     )
 
 
-def key_authenticate(raw_key: str | None, *, host_tenant: Tenant | None) -> KeyContext:
-    """The verified key's context, or InvalidApiKeyError / TenantSuspendedError (see module)."""
+def key_authenticate(
+    raw_key: str | None, *, host_tenant: Tenant | None, client_address: str | None = None
+) -> KeyContext:
+    """The verified key's context, or InvalidApiKeyError / TenantSuspendedError (see module), or
+    TooManyFailedAuthenticationsError (429) when ``client_address`` — by default the address
+    bound for this HTTP request — is past its failed-authentication limit and the key is not
+    verified in this process."""
     if not raw_key:
         raise InvalidApiKeyError(
             "No API key given: send it as 'Authorization: Bearer <key>'.",
@@ -102,12 +161,21 @@ def key_authenticate(raw_key: str | None, *, host_tenant: Tenant | None) -> KeyC
     if parsed is None:
         # Refused before any lookup: not the shape of a key, or its checksum does not match.
         raise InvalidApiKeyError("The API key is malformed (bad format or checksum).")
+    address = client_address_current() if client_address is None else client_address
     secret_hash = api_key_hash(parsed.raw)
-    context = _key_cache.get_or_load(
-        secret_hash,
-        lambda: _key_context_load(secret_hash),
-        ttl=settings.API_KEY_CACHE_SECONDS,
-    )
+    if _key_cache.get(secret_hash) is None:
+        # Not verified here (never seen, expired from the cache, or known unknown): only an
+        # address within its limit may cost a lookup.
+        auth_failures_check(address)
+    context = _key_context_get(secret_hash)
+    try:
+        return _key_context_check(context, host_tenant=host_tenant)
+    except InvalidApiKeyError:
+        auth_failure_record(address)
+        raise
+
+
+def _key_context_check(context: KeyContext | None, *, host_tenant: Tenant | None) -> KeyContext:
     if context is None:
         raise InvalidApiKeyError("The API key is not valid.")
     now = datetime.now(UTC)
