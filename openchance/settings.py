@@ -362,6 +362,9 @@ API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
 USAGE_PUSH_INTERVAL = env.float("USAGE_PUSH_INTERVAL", default=0.5)
 # Seconds between beat's flushes of usage into PostgreSQL (openchance/celery.py).
 USAGE_FLUSH_INTERVAL = env.float("USAGE_FLUSH_INTERVAL", default=5.0)
+# /healthz fails its usage_flush check (503) when the oldest usage record not yet flushed is
+# older than this (the flush is not running, or cannot advance).
+USAGE_FLUSH_MAX_LAG_SECONDS = env.float("USAGE_FLUSH_MAX_LAG_SECONDS", default=60.0)
 # Records a process keeps while Redis is unreachable; beyond that the oldest are dropped (logged).
 USAGE_BUFFER_MAX_RECORDS = env.int("USAGE_BUFFER_MAX_RECORDS", default=100_000)
 # After a Redis error the gateway uses its per-process fallback limiter for this long before it

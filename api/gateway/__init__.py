@@ -15,7 +15,8 @@ functions directly:
     ``LimitExceededError.from_result(result)`` is the 429 to answer with, and ``result.headers()``
     the rate-limit headers every response carries.
 ``usage_record(context, *, method, route, status, duration_ms, request_bytes, response_bytes,
-request_id, path="", is_billable=True, request_excerpt="", response_excerpt="") -> None``
+request_id, path="", is_billable=True, request_excerpt="", response_excerpt="",
+client_request_id="") -> None``
     Meter one call. Never blocks on I/O: the record joins a per-process buffer that goes to Redis
     with the next ``rate_limit_check`` (same pipeline, same round trip) or, when the process is
     idle, from a background thread within ``USAGE_PUSH_INTERVAL``; ``metering.services.usage_flush``
