@@ -12,21 +12,30 @@ Protocol (JSON text frames; see the README, "WebSocket event stream"):
   ``{"type": "heartbeat", "time": <unix>}`` every ``WS_HEARTBEAT_SECONDS``; a client may send
   ``{"type": "ping"}`` and gets ``{"type": "pong"}``.
 - Close codes: 4400 bad message, 4401 missing/invalid key or no auth in time, 4403 scope missing
-  or tenant suspended, 4404 unknown host, 4429 rate limited.
+  or tenant suspended, 4404 unknown host, 4429 rate limited, 1011 a failure on our side
+  (``internal_error``: reconnect). Every close is preceded by an ``error`` message.
+
+Hostile input: a frame is parsed by ``core.safejson.json_loads_safe`` (depth, NaN/Infinity, NUL,
+lone surrogates) after a size check, every field is type-checked and event patterns follow the
+grammar of ``events.types``, so any frame is answered with a normal reply or an error message and
+a 4400; an exception that still escapes a handler is logged and answered with ``internal_error``
+and 1011 — the ASGI server would otherwise drop the TCP connection without a close frame.
 
 Tenancy: ``WebSocketTenantHostMiddleware`` resolves the Host header as the HTTP middleware does
 (a tenant's host, or the shared API host where the key alone decides). The gateway (``api.gateway``)
 authenticates the key, checks the ``events:read`` scope and the rate limit, and meters the
 connection as one call. The consumer joins the Channels group of the key's schema — live or
-sandbox — so it only ever sees that tenant's events of that mode (``webhooks.stream``).
+sandbox — so it only ever sees that tenant's events of that mode (``api.stream``).
 """
 
 import asyncio
 import json
+import logging
 import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import connection
@@ -43,7 +52,8 @@ from api.gateway import (
     usage_record,
 )
 from api.stream import stream_group
-from events.types import event_type_matches_any
+from core.safejson import UnsafeJsonError, json_loads_safe
+from events.types import event_type_matches_any, event_type_pattern_is_valid
 from tenants.selectors import host_normalize, tenant_for_host
 
 CLOSE_BAD_MESSAGE = 4400
@@ -51,10 +61,15 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_UNKNOWN_HOST = 4404
 CLOSE_RATE_LIMITED = 4429
+CLOSE_INTERNAL_ERROR = 1011  # RFC 6455: the server met an unexpected condition
 REQUIRED_SCOPE = "events:read"
 MAX_SUBSCRIPTIONS = 100
 MAX_MESSAGE_BYTES = 16 * 1024
+MAX_MESSAGE_DEPTH = 4  # the deepest message is {"events": [...]}: 2 levels
+HOST_UNRESOLVED = "unresolved"  # the host lookup failed (the database, most likely)
 ROUTE = "/v1/ws"
+
+logger = logging.getLogger(__name__)
 
 
 class WebSocketTenantHostMiddleware:
@@ -67,10 +82,17 @@ class WebSocketTenantHostMiddleware:
     async def __call__(self, scope, receive, send):
         headers = dict(scope.get("headers") or [])
         host = host_normalize(headers.get(b"host", b"").decode("latin-1"))
-        resolution = await _host_resolve(host) if host else None
         scope = dict(scope)
-        scope["host_kind"] = resolution.kind if resolution else None
-        scope["host_tenant"] = resolution.tenant if resolution else None
+        try:
+            resolution = await _host_resolve(host) if host else None
+        except Exception:
+            # The consumer answers it with ``internal_error`` and 1011 after the handshake, as
+            # any other failure on our side, rather than an HTTP 500 instead of the upgrade.
+            logger.exception("WebSocket: could not resolve the host %r", host)
+            scope["host_kind"], scope["host_tenant"] = HOST_UNRESOLVED, None
+        else:
+            scope["host_kind"] = resolution.kind if resolution else None
+            scope["host_tenant"] = resolution.tenant if resolution else None
         return await self.app(scope, receive, send)
 
 
@@ -110,15 +132,43 @@ class BadMessageError(Exception):
 
 
 class EventStreamConsumer(AsyncWebsocketConsumer):
-    async def connect(self):
-        self.started = time.perf_counter()
+    """One client connection. Every path out of it ends in an ``error`` message and a close code:
+    the handlers below never let an exception reach the ASGI server, which would drop the TCP
+    connection without a close frame (see ``dispatch`` and ``__call__``)."""
+
+    async def __call__(self, scope, receive, send):
+        self.is_closing = False
         self.request_id = f"ws_{id(self):x}{int(time.time() * 1000):x}"
         self.context = None
         self.group = None
         self.subscriptions: set[str] = set()
         self.tasks: list[asyncio.Task] = []
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception:
+            # Outside any handler: the channel layer's receive loop (Redis gone, a timeout).
+            logger.exception("WebSocket %s: the channel layer failed", self.request_id)
+            await self._fail()
+            await self._leave()
+
+    async def dispatch(self, message):
+        try:
+            await super().dispatch(message)
+        except StopConsumer:
+            raise
+        except Exception:
+            logger.exception(
+                "WebSocket %s: unexpected error in %s", self.request_id, message.get("type")
+            )
+            await self._fail()
+
+    async def connect(self):
+        self.started = time.perf_counter()
         await self.accept()
-        if self.scope.get("host_kind") not in ("tenant", "api"):
+        host_kind = self.scope.get("host_kind")
+        if host_kind == HOST_UNRESOLVED:
+            return await self._fail()
+        if host_kind not in ("tenant", "api"):
             return await self._refuse(CLOSE_UNKNOWN_HOST, "unknown_host", "No API at this host.")
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         if {"key", "api_key", "token", "access_token"} & set(query):
@@ -140,16 +190,16 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
             self.tasks.append(asyncio.ensure_future(self._auth_deadline()))
 
     async def disconnect(self, code):
-        for task in self.tasks:
-            task.cancel()
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        self.is_closing = True
+        await self._leave()
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.is_closing:
+            return  # a frame that was already queued when we closed
         try:
             message = _parse(text_data, bytes_data)
             if self.context is None:
-                if message.get("type") != "auth":
+                if message["type"] != "auth":
                     return await self._refuse(
                         CLOSE_UNAUTHORIZED, "unauthenticated", "Authenticate first."
                     )
@@ -162,28 +212,22 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_BAD_MESSAGE, "bad_message", str(error))
 
     async def _handle(self, message: dict) -> None:
-        kind = message.get("type")
+        kind = message["type"]
         if kind == "ping":
             await self._send({"type": "pong"})
         elif kind in ("subscribe", "unsubscribe"):
-            events = message.get("events")
-            if (
-                not isinstance(events, list)
-                or not events
-                or not all(isinstance(e, str) and 0 < len(e) <= 100 for e in events)
-            ):
-                raise BadMessageError(f"'{kind}' needs 'events': a non-empty list of event types.")
+            events = _event_patterns(kind, message.get("events"))
             if kind == "subscribe":
-                self.subscriptions |= set(events)
+                self.subscriptions |= events
             else:
-                self.subscriptions -= set(events)
+                self.subscriptions -= events
             if len(self.subscriptions) > MAX_SUBSCRIPTIONS:
                 raise BadMessageError(f"At most {MAX_SUBSCRIPTIONS} subscriptions.")
             await self._send({"type": "subscribed", "events": sorted(self.subscriptions)})
         elif kind == "auth":
             raise BadMessageError("Already authenticated.")
         else:
-            raise BadMessageError(f"Unknown message type {kind!r}.")
+            raise BadMessageError(f"Unknown message type {_excerpt(kind)}.")
 
     async def _authenticate(self, raw_key: str) -> None:
         for task in self.tasks:
@@ -221,15 +265,18 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
         )
 
     async def event_message(self, message: dict) -> None:
-        """From the channel layer (``webhooks.stream``): pass on what the client subscribed to."""
+        """From the channel layer (``api.stream``): pass on what the client subscribed to."""
         payload = message["event"]
         if _matches(payload.get("type", ""), self.subscriptions):
             await self._send({"type": "event", "event": payload})
 
     async def _heartbeats(self) -> None:
-        while True:
-            await asyncio.sleep(settings.WS_HEARTBEAT_SECONDS)
-            await self._send({"type": "heartbeat", "time": int(time.time())})
+        try:
+            while not self.is_closing:
+                await asyncio.sleep(settings.WS_HEARTBEAT_SECONDS)
+                await self._send({"type": "heartbeat", "time": int(time.time())})
+        except OSError:
+            pass  # the client is gone; disconnect() cleans up
 
     async def _auth_deadline(self) -> None:
         await asyncio.sleep(settings.WS_AUTH_TIMEOUT_SECONDS)
@@ -237,25 +284,94 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_UNAUTHORIZED, "auth_timeout", "No 'auth' message in time.")
 
     async def _send(self, message: dict) -> None:
-        await self.send(text_data=json.dumps(message, separators=(",", ":")))
+        """Send unless closing: nothing may follow the error message and the close frame (and
+        the ASGI server raises on a send after ``websocket.close``)."""
+        if not self.is_closing:
+            await self.send(text_data=json.dumps(message, separators=(",", ":")))
 
     async def _refuse(self, code: int, error_code: str, detail: str, **extra) -> None:
-        await self._send({"type": "error", "code": error_code, "detail": detail, **extra})
-        await self.close(code=code)
+        """The error message, then the close frame; once per connection."""
+        if self.is_closing:
+            return
+        message = {"type": "error", "code": error_code, "detail": detail, **extra}
+        self.is_closing = True
+        for task in self.tasks:
+            if task is not asyncio.current_task():
+                task.cancel()
+        try:
+            await self.send(text_data=json.dumps(message, separators=(",", ":")))
+            await self.close(code=code)
+        except OSError:
+            # The client went away first (uvicorn's ClientDisconnected is an OSError).
+            logger.debug("WebSocket %s: closed by the client before %s", self.request_id, code)
+
+    async def _fail(self) -> None:
+        """After an unexpected exception (already logged): ``internal_error`` and 1011, so the
+        client knows to reconnect (and catch up through /v1/events) instead of a dead socket."""
+        try:
+            await self._refuse(
+                CLOSE_INTERNAL_ERROR,
+                "internal_error",
+                f"The stream failed on our side; reconnect (request id {self.request_id}).",
+            )
+        except Exception:
+            logger.exception("WebSocket %s: could not send the close frame", self.request_id)
+
+    async def _leave(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        if self.group:
+            group, self.group = self.group, None
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                # The group entry expires by itself (channels-redis' group_expiry).
+                logger.warning("WebSocket %s: could not leave %s", self.request_id, group)
 
 
 def _parse(text_data, bytes_data) -> dict:
+    """A client frame as a message, or ``BadMessageError``: JSON parsed by ``json_loads_safe`` (a
+    deep frame, NaN/Infinity, a NUL or a lone surrogate is a bad message, never an exception)."""
     if text_data is None:
         raise BadMessageError("Send JSON text frames.")
-    if len(text_data) > MAX_MESSAGE_BYTES:
-        raise BadMessageError("Message too large.")
+    if (
+        len(text_data) > MAX_MESSAGE_BYTES
+        or len(text_data.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES
+    ):
+        raise BadMessageError(f"Message too large (at most {MAX_MESSAGE_BYTES} bytes).")
     try:
-        message = json.loads(text_data)
+        message = json_loads_safe(text_data, max_depth=MAX_MESSAGE_DEPTH)
+    except UnsafeJsonError as error:
+        raise BadMessageError(str(error)) from None
     except ValueError:
         raise BadMessageError("Messages must be JSON objects.") from None
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         raise BadMessageError("Messages must be JSON objects with a 'type'.")
     return message
+
+
+def _event_patterns(kind: str, events) -> set[str]:
+    if (
+        not isinstance(events, list)
+        or not events
+        or len(events) > MAX_SUBSCRIPTIONS
+        or not all(isinstance(e, str) and len(e) <= 100 for e in events)
+    ):
+        raise BadMessageError(
+            f"'{kind}' needs 'events': a list of 1 to {MAX_SUBSCRIPTIONS} event types."
+        )
+    for event in events:
+        if not event_type_pattern_is_valid(event):  # the one grammar: see events.types
+            raise BadMessageError(
+                f"{_excerpt(event)} is not an event type pattern: use an event type "
+                "(challenge.created), a family (challenge.*) or * for every type."
+            )
+    return set(events)
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    """``text`` quoted for an error message, cut short (the client sent it; echo little)."""
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
 
 
 def _matches(event_type: str, subscriptions: set[str]) -> bool:

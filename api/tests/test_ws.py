@@ -5,6 +5,7 @@ isolation, metering and rate limiting, and events arriving from the outbox throu
 import json
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
@@ -14,9 +15,9 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from api.stream import stream_publish
-from api.testing import uvicorn_server
-from metering.records import USAGE_STREAM
+from api.testing import RedisServer, uvicorn_server
 from core.testing import wait_for
+from metering.records import USAGE_STREAM
 
 pytestmark = pytest.mark.slow
 
@@ -163,23 +164,63 @@ def test_no_auth_in_time_is_closed(ws_port):
     assert (code, error["code"]) == (4401, "auth_timeout")
 
 
-@pytest.mark.parametrize(
-    ("messages", "expected_code"),
-    [
-        (["not json"], 4400),
-        ([json.dumps(["a list"])], 4400),
-        ([json.dumps({"type": "subscribe", "events": "challenge.created"})], 4400),
-        ([json.dumps({"type": "launch"})], 4400),
-        ([json.dumps({"type": "auth", "key": "{live}"})], 4400),  # twice
-    ],
-)
-def test_bad_messages_are_closed_cleanly(ws_port, keys, messages, expected_code):
+def _ping_with(raw_value: str) -> str:
+    return '{"type": "ping", "extra": ' + raw_value + "}"
+
+
+DEEP = "[" * 5000 + "]" * 5000
+BAD_FRAMES = {
+    "not json": "not json",
+    "a list": json.dumps(["a list"]),
+    "type not a string": json.dumps({"type": 5}),
+    "events not a list": json.dumps({"type": "subscribe", "events": "challenge.created"}),
+    "unknown type": json.dumps({"type": "launch"}),
+    "auth twice": json.dumps({"type": "auth", "key": "{live}"}),
+    "5,000 deep": DEEP,
+    "5,000 deep inside a message": _ping_with(DEEP),
+    "33 deep inside a message": _ping_with("[" * 33 + "]" * 33),
+    "NaN": _ping_with("NaN"),
+    "Infinity": _ping_with("Infinity"),
+    "-Infinity": _ping_with("-Infinity"),
+    "NUL": _ping_with('"\\u0000"'),
+    "lone surrogate": _ping_with('"\\ud800"'),
+    "lone surrogate key": '{"type": "ping", "\\udfff": 1}',
+    "raw control character": '{"type": "ping\x01"}',
+    "over 16 KiB": _ping_with(json.dumps("x" * 16 * 1024)),
+    "over 16 KiB in UTF-8, under in characters": _ping_with(
+        json.dumps("é" * 9000, ensure_ascii=False)
+    ),
+    "binary frame": b'{"type": "ping"}',
+    "pattern with capitals": json.dumps({"type": "subscribe", "events": ["Challenge.Created"]}),
+    "pattern with a space": json.dumps({"type": "subscribe", "events": ["challenge created"]}),
+    "pattern with a wildcard inside": json.dumps({"type": "subscribe", "events": ["*.created"]}),
+    "empty pattern": json.dumps({"type": "subscribe", "events": [""]}),
+    "101 patterns": json.dumps({"type": "subscribe", "events": [f"t{i}" for i in range(101)]}),
+    "100 + 1 patterns": json.dumps({"type": "subscribe", "events": [f"t{i}" for i in range(100)]})
+    + "\n"
+    + json.dumps({"type": "subscribe", "events": ["t100"]}),
+}
+
+
+@pytest.mark.parametrize("frames", BAD_FRAMES.values(), ids=BAD_FRAMES.keys())
+def test_bad_messages_are_closed_cleanly(ws_port, keys, frames):
     with _open(ws_port, "alpha.localhost", keys["live"]) as ws:
         assert _recv(ws)["type"] == "welcome"
-        for message in messages:
-            ws.send(message.replace("{live}", keys["live"]))
+        for frame in frames.split("\n") if isinstance(frames, str) else [frames]:
+            ws.send(frame.replace("{live}", keys["live"]) if isinstance(frame, str) else frame)
+        replies = frames.count("\n") if isinstance(frames, str) else 0
+        assert [_recv(ws)["type"] for _ in range(replies)] == ["subscribed"] * replies
         code, error = _closed_with(ws)
-    assert (code, error["code"]) == (expected_code, "bad_message")
+    assert (code, error["type"], error["code"]) == (4400, "error", "bad_message")
+    assert error["detail"]
+
+
+@pytest.mark.parametrize("frame", [DEEP, _ping_with("NaN"), '{"type": "auth", "key": 5}'])
+def test_bad_first_messages_are_closed_cleanly(ws_port, frame):
+    with _open(ws_port, "api.localhost") as ws:
+        ws.send(frame)
+        code, error = _closed_with(ws)
+    assert (code, error["code"]) == (4400, "bad_message")
 
 
 def test_messages_before_auth_are_refused(ws_port):
@@ -208,21 +249,33 @@ def test_a_connection_is_metered_as_a_call(ws_port, keys):
 
 
 def test_over_the_rate_limit_the_connection_is_refused(ws_port, keys, django_db_blocker):
-    # given: alpha's live bucket is empty
+    # given: alpha's live bucket is empty, and the server knows the key (its cache is warm)
     from api.gateway import key_authenticate, rate_limit_check, rate_limit_reset
 
     with django_db_blocker.unblock():
         context = key_authenticate(keys["live"], host_tenant=None)
+    with _open(ws_port, "alpha.localhost", keys["live"]) as ws:
+        assert _recv(ws)["type"] == "welcome"
     try:
-        while rate_limit_check(context, cost=context.plan.burst).allowed:
-            pass
-        # when
-        with _open(ws_port, "alpha.localhost", keys["live"]) as ws:
-            code, error = _closed_with(ws)
+        # The bucket refills (a Pro bucket gains a token every 40 ms): a slow handshake may find
+        # one, so try a few times; a server that never refuses still fails the test.
+        for _ in range(5):
+            rate_limit_reset(organisation_id=context.organisation.pk)  # full: a burst empties it
+            while rate_limit_check(context, cost=context.plan.burst).allowed:
+                pass
+            # when
+            with _open(ws_port, "alpha.localhost", keys["live"]) as ws:
+                first = _recv(ws)
+                if first["type"] == "error":
+                    with pytest.raises(ConnectionClosed) as closed:
+                        _recv(ws)
+                    break
     finally:
         rate_limit_reset(organisation_id=context.organisation.pk)
     # then
-    assert code == 4429 and error["code"] == "rate_limited" and error["retry_after"] >= 1
+    assert first["type"] == "error", first
+    assert closed.value.rcvd.code == 4429
+    assert first["code"] == "rate_limited" and first["retry_after"] >= 1
 
 
 def test_outbox_events_reach_the_stream_through_the_worker(
@@ -245,3 +298,134 @@ def test_outbox_events_reach_the_stream_through_the_worker(
             finally:
                 Event.objects.filter(data__id="chl_ws_worker").delete()
     assert settings.WEBHOOK_QUEUE == "webhooks"
+
+
+IDLE_SECONDS = 65.0  # past every timeout in play: see the test's docstring
+IDLE_HEARTBEAT_SECONDS = 10.0
+AUTH_TIMEOUT_SECONDS = 10.0
+
+
+@pytest.fixture(scope="module")
+def idle_ws_port(_session_tenants, tmp_path_factory):
+    """A server with production-like timings: heartbeats every 10 s, 10 s to authenticate."""
+    with uvicorn_server(
+        log_dir=tmp_path_factory.mktemp("ws_idle"),
+        WS_HEARTBEAT_SECONDS=str(IDLE_HEARTBEAT_SECONDS),
+        WS_AUTH_TIMEOUT_SECONDS=str(AUTH_TIMEOUT_SECONDS),
+    ) as base_url:
+        yield int(base_url.rsplit(":", 1)[1])
+
+
+def _frames_until(ws, deadline: float, started: float) -> list[tuple[float, dict]]:
+    """Every frame until ``deadline`` (monotonic), with its arrival time since ``started``; a
+    closed connection fails the test with the time it closed at."""
+    frames = []
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            message = json.loads(ws.recv(timeout=left))
+        except TimeoutError:
+            break
+        except ConnectionClosed as closed:
+            pytest.fail(
+                f"the idle socket closed after {time.monotonic() - started:.1f} s "
+                f"(close frame: {closed.rcvd}); frames before: {frames}"
+            )
+        frames.append((time.monotonic() - started, message))
+    return frames
+
+
+def _idle_subscriber(port, key) -> dict:
+    with _open(port, "alpha.localhost", key) as ws:
+        started = time.monotonic()
+        welcome = _recv(ws)
+        _subscribe(ws, "challenge.*")
+        frames = _frames_until(ws, started + IDLE_SECONDS, started)
+        stream_publish(schema_name="t_alpha", payload=_payload("evt_ws_idle", "challenge.updated"))
+        after = _frames_until(ws, time.monotonic() + 5, started)
+        ws.send(json.dumps({"type": "ping"}))
+        pong = _recv(ws)
+    return {"welcome": welcome, "idle": frames, "after": after, "pong": pong}
+
+
+def _unauthenticated(port) -> dict:
+    with _open(port, "api.localhost") as ws:
+        started = time.monotonic()
+        try:
+            error = json.loads(ws.recv(timeout=AUTH_TIMEOUT_SECONDS + 5))
+        except ConnectionClosed as closed:
+            pytest.fail(
+                f"the unauthenticated socket was dropped after {time.monotonic() - started:.1f} s "
+                f"with no error message (close frame: {closed.rcvd})"
+            )
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+        return {"elapsed": time.monotonic() - started, "error": error, "close": closed.value.rcvd}
+
+
+def test_idle_sockets_outlive_every_timeout(idle_ws_port, keys):
+    """An idle subscriber stays connected for 65 s — past redis-py's socket timeout (5 s in
+    redis-py 8, racing channels-redis' 5 s BZPOPMIN), uvicorn's and the client's keepalive pings
+    (20 s + 20 s), channels-redis' 60 s message expiry and several heartbeats — and still gets its
+    heartbeats on time and an event sent at the end. Meanwhile an unauthenticated socket is closed
+    by the server with 4401 at ``WS_AUTH_TIMEOUT_SECONDS``, the error message first."""
+    # given: both sockets at once, to share the wait
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        subscriber = pool.submit(_idle_subscriber, idle_ws_port, keys["live"])
+        unauthenticated = pool.submit(_unauthenticated, idle_ws_port)
+        # when both have waited
+        idle, refused = subscriber.result(), unauthenticated.result()
+
+    # then the unauthenticated one was closed at the auth deadline, not dropped at 5 s
+    assert refused["error"]["type"] == "error" and refused["error"]["code"] == "auth_timeout"
+    assert refused["close"] is not None and refused["close"].code == 4401
+    assert AUTH_TIMEOUT_SECONDS - 0.5 <= refused["elapsed"] <= AUTH_TIMEOUT_SECONDS + 2.5
+    # and the subscriber got only heartbeats while idle, every one on time
+    assert idle["welcome"]["heartbeat_interval"] == IDLE_HEARTBEAT_SECONDS
+    assert [m["type"] for _, m in idle["idle"]] == ["heartbeat"] * 6, idle["idle"]
+    arrivals = [at for at, _ in idle["idle"]]
+    gaps = [later - earlier for earlier, later in zip([0.0, *arrivals], arrivals, strict=False)]
+    assert all(abs(gap - IDLE_HEARTBEAT_SECONDS) < 1.5 for gap in gaps), gaps
+    # and the event sent after 65 s idle arrived, and the socket still answers
+    events = [m for _, m in idle["after"] if m["type"] == "event"]
+    assert [m["event"]["id"] for m in events] == ["evt_ws_idle"]
+    assert idle["pong"]["type"] == "pong"
+
+
+def test_a_channel_layer_failure_closes_with_internal_error(keys, tmp_path):
+    """Redis going away under an open stream is no dropped socket: the client gets
+    ``internal_error`` and 1011 (reconnect), and once Redis is back a new connection works."""
+    from asgiref.sync import async_to_sync
+    from channels_redis.core import RedisChannelLayer
+
+    # given: a server whose channel layer (and limits) live on a Redis of its own
+    redis_server = RedisServer(tmp_path)
+    redis_server.start()
+    env = {"REDIS_URL": redis_server.url, "WS_HEARTBEAT_SECONDS": "30"}
+    try:
+        with uvicorn_server(log_dir=tmp_path, **env) as base_url:
+            port = int(base_url.rsplit(":", 1)[1])
+            with _open(port, "alpha.localhost", keys["live"]) as ws:
+                assert _recv(ws)["type"] == "welcome"
+                _subscribe(ws, "*")
+                # when Redis stops
+                redis_server.stop()
+                started = time.monotonic()
+                error = _recv(ws, timeout=20)
+                with pytest.raises(ConnectionClosed) as closed:
+                    _recv(ws)
+            # then
+            assert (error["type"], error["code"]) == ("error", "internal_error"), error
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1011
+            assert time.monotonic() - started < 20
+            # and when Redis is back, the stream works again
+            redis_server.start()
+            layer = RedisChannelLayer(hosts=[redis_server.url], prefix="oc:channels")
+            with _open(port, "alpha.localhost", keys["live"]) as ws:
+                assert _recv(ws)["type"] == "welcome"
+                _subscribe(ws, "*")
+                async_to_sync(layer.group_send)(
+                    "events.t_alpha", {"type": "event.message", "event": _payload("evt_back")}
+                )
+                assert _recv(ws)["event"]["id"] == "evt_back"
+    finally:
+        redis_server.stop()
