@@ -7,6 +7,8 @@ The server tests commit what the server must see (``django_db_blocker.unblock()`
 fixture) and delete it afterwards.
 """
 
+import os
+import signal
 import threading
 import time
 import uuid
@@ -19,6 +21,7 @@ from django.db import connection, connections
 
 from api.testing import DatabaseConnectionCounter, uvicorn_server
 from billing.models import Plan
+from core.testing import wait_for
 from organisations.services import organisation_provision
 from tenants.postgresql_backend.base import checkouts
 from tenants.services import tenant_delete
@@ -104,6 +107,59 @@ def test_a_connection_back_in_the_pool_carries_no_tenant_search_path(tenant):
     finally:
         for raw in borrowed:
             pool.putconn(raw)
+
+
+@pytest.mark.django_db
+def test_a_forked_child_never_uses_the_parents_pool_or_sessions():
+    """Celery's prefork workers (and ``migrate_schemas`` in parallel) fork a process that may
+    hold a pool: the child must build its own, and leave the parent's sessions alone."""
+    # given a parent with a pooled connection in use (this test's transaction) and idle ones
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        parent_session = cursor.fetchone()[0]
+    read_end, write_end = os.pipe()
+
+    # when it forks, and the child closes what it inherited and queries from a new thread
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe only
+        status = 1
+        try:
+            os.close(read_end)
+            connection.close()  # the parent's connection: forgotten, not ended
+
+            def backend_pid() -> int:
+                with connections["default"].cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    return cursor.fetchone()[0]
+
+            backend = _in_a_thread(backend_pid)
+            os.write(write_end, str(backend).encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    deadline = time.monotonic() + 30
+    while (finished := os.waitpid(child, os.WNOHANG))[0] == 0:
+        if time.monotonic() > deadline:
+            os.kill(child, signal.SIGKILL)
+            pytest.fail("the child hung (an inherited pool has no worker threads)")
+        time.sleep(0.05)
+    child_session = int(os.read(read_end, 64) or 0)
+    os.close(read_end)
+
+    # then the child's session was its own: it ended with the child, and the parent's still works
+    assert os.waitstatus_to_exitcode(finished[1]) == 0
+    assert child_session and child_session != parent_session
+
+    def child_session_alive() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [child_session])
+            return cursor.fetchone()[0] == 1
+
+    wait_for(lambda: not child_session_alive(), timeout=10)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] == parent_session
 
 
 # --- a real server
