@@ -20,8 +20,9 @@ class Event(models.Model):
     request_id = models.CharField(max_length=128, blank=True)
     # An event addressed to one receiver (the id of a webhook endpoint, for its test ``ping``):
     # consumers deliver it to that receiver alone and broadcast it nowhere. Empty: an ordinary
-    # event, for every subscriber.
-    recipient = models.CharField(max_length=40, blank=True, default="")
+    # event, for every subscriber. The database default lets processes of the previous release
+    # keep inserting events while this column is added (a rolling deploy).
+    recipient = models.CharField(max_length=40, blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
