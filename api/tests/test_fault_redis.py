@@ -1,12 +1,14 @@
 """Fault: Redis stops and starts again while clients keep calling a real server.
 
 ``test_redis_outage.py`` proves the fail-open path one call at a time. Here a few threads keep
-reading and writing (``/v1/me``, lists, creates that emit events, creates with an
+reading and writing (``/v1/me``, lists, 404s, creates that emit events, creates with an
 ``Idempotency-Key``) against a uvicorn on a private redis-server, a flusher runs beside them as
 beat would, and Redis is stopped for a few seconds mid-load and started again. What must hold:
 
 - no 5xx, during the outage or after it (writes too: an event's dispatch cannot be enqueued
-  while the broker is down, the write still commits and answers);
+  while the broker is down, the write still commits and answers), but for the documented one:
+  a write with an ``Idempotency-Key`` is refused with 503 ``idempotency_unavailable`` (nothing
+  written) while Redis is down, and only then;
 - every call a client got an answer for is metered exactly once after recovery (ledger calls
   and request logs, by request id), and nothing is metered twice;
 - rate limiting resumes on Redis (a burst is refused by the shared bucket again).
@@ -54,6 +56,7 @@ LOAD_THREADS = 3
 RATE_PER_SECOND, BURST = 10, 20
 LOAD_PAUSE_SECONDS = 0.4  # per thread: under 3 × 2.5 calls/s, below the rate
 OUTAGE_SECONDS = 3.0
+IDEMPOTENT_CREATE = "POST /v1/challenges with an Idempotency-Key"
 
 
 @dataclass
@@ -83,7 +86,7 @@ class Client:
     def __init__(self, base_url: str, host: str, keys: dict[str, str], calls: Calls):
         self.base_url, self.host, self.keys, self.calls = base_url, host, keys, calls
 
-    def call(self, http: httpx.Client, method: str, path: str, *, key="live", **kwargs):
+    def call(self, http: httpx.Client, method: str, path: str, *, key="live", label=None, **kwargs):
         headers = {"Host": self.host, "Authorization": f"Bearer {self.keys[key]}"}
         headers.update(kwargs.pop("headers", {}))
         try:
@@ -96,7 +99,7 @@ class Client:
             return None
         answer = Answer(
             key,
-            f"{method} {path}",
+            label or f"{method} {path}",
             response.status_code,
             response.headers["X-Request-Id"],
             time.time(),
@@ -113,15 +116,24 @@ def _load(client: Client, stop: threading.Event, index: int) -> None:
     with httpx.Client() as http:
         turn = 0
         while not stop.is_set():
-            kind = (turn + index) % 4
+            kind = (turn + index) % 5
             if kind == 0:
                 client.call(http, "GET", "/v1/me")
             elif kind == 1:
                 client.call(http, "GET", "/v1/challenges", params={"limit": 5})
             elif kind == 2:
                 client.call(http, "POST", "/v1/challenges", json={"title": f"Load {turn}"})
-            else:
+            elif kind == 3:
                 client.call(http, "GET", f"/v1/challenges/chl_missing{turn}")  # a 404
+            else:
+                client.call(
+                    http,
+                    "POST",
+                    "/v1/challenges",
+                    json={"title": f"Idempotent {turn}"},
+                    headers={"Idempotency-Key": uuid.uuid4().hex},
+                    label=IDEMPOTENT_CREATE,
+                )
             turn += 1
             time.sleep(LOAD_PAUSE_SECONDS)
 
@@ -316,13 +328,20 @@ def test_redis_restart_mid_load_meters_every_answered_call_once(
         flusher.join(timeout=10)
         redis_server.stop()
 
-    statuses = sorted({answer.status for answer in calls.answers})
     during = [a for a in calls.answers if stopped_at <= a.at <= restarted_at]
+    # Idempotency keys need Redis: without it such a write is refused (503, nothing written),
+    # and only then — a call answered just after the restart may have been refused just before.
+    refused_idempotent = [
+        a for a in calls.answers if a.call == IDEMPOTENT_CREATE and a.status == 503
+    ]
+    statuses = sorted({a.status for a in calls.answers if a not in refused_idempotent})
     assert not calls.failures, calls.failures[:5]
     assert all(status < 500 for status in statuses), [
         (a.call, a.status, a.at - stopped_at) for a in calls.answers if a.status >= 500
     ][:10]
     assert set(statuses) <= {200, 201, 404, 429}, statuses
+    assert all(stopped_at <= a.at <= restarted_at + 1 for a in refused_idempotent)
+    assert refused_idempotent, "no write with an Idempotency-Key met the outage"
     assert len(during) >= 10, "the clients barely called while Redis was down"
     assert any(a.is_degraded for a in during), "the server never noticed that Redis was down"
     assert 201 in {a.status for a in during}, "no write answered while Redis was down"
