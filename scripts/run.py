@@ -21,7 +21,9 @@ PROCESSES = {
     "web": [
         str(BIN / "uvicorn"), "openchance.asgi:application",
         "--host", HOST, "--port", PORT, "--workers", os.environ.get("WEB_CONCURRENCY", "2"),
-        "--no-server-header",
+        # A client may not make the server buffer more than this per WebSocket frame (frames
+        # over 16 KiB are refused by the stream anyway; uvicorn's default is 16 MiB).
+        "--no-server-header", "--ws-max-size", "65536",
     ],
     "worker": [
         str(BIN / "celery"), "-A", "openchance", "worker",
