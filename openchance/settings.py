@@ -206,6 +206,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # behind a flood of deliveries.
 CELERY_TASK_ROUTES = {
     "webhooks.*": {"queue": env("WEBHOOK_QUEUE", default="webhooks")},
+    "events.*": {"queue": env("WEBHOOK_QUEUE", default="webhooks")},  # dispatch to consumers
     "metering.*": {"queue": "billing"},
     "billing.*": {"queue": "billing"},
 }

@@ -320,7 +320,7 @@ class EventSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="`evt_…`")
     object = serializers.ChoiceField(choices=["event"])
     type = serializers.CharField(help_text="e.g. `challenge.published`.")
-    created = serializers.IntegerField(help_text="Unix time (seconds).")
+    created_at = serializers.DateTimeField(help_text="RFC 3339, UTC.")
     livemode = serializers.BooleanField()
     request_id = serializers.CharField(allow_null=True)
     data = EventDataSerializer()
