@@ -15,8 +15,8 @@ from api.v1.common import (
     NEWEST_FIRST,
     OLDEST_FIRST,
     ObjectParams,
-    action_view,
-    expand_help,
+    ShapedListParams,
+    action_views,
     expanded,
     list_response,
     object_response,
@@ -25,9 +25,9 @@ from api.v1.common import (
     ordering_table,
     path_parameter,
     request_id_of,
-    shape_of,
+    shaped_params,
 )
-from api.v1.params import CommaSeparatedField, ListParams, metadata_parameter, parse_list_params
+from api.v1.params import CommaSeparatedField, metadata_parameter
 from marketplace import selectors, services
 from marketplace.models import Application
 from marketplace.rendering import application_render
@@ -46,24 +46,18 @@ class ApplicationParams(ObjectParams):
 
 
 class ExpandableApplicationParams(ApplicationParams):
-    EXPANDABLE = tuple(APPLICATION_EXPANSIONS)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["expand"].help_text = expand_help(APPLICATION_EXPANSIONS)
-        return fields
+    EXPANSIONS = APPLICATION_EXPANSIONS
 
 
-class ApplicationListParams(ListParams):
+class ApplicationListParams(ShapedListParams):
     ORDERINGS = tuple(APPLICATION_ORDERINGS)
     FIELDS = APPLICATION_FIELDS
-    EXPANDABLE = tuple(APPLICATION_EXPANSIONS)
+    EXPANSIONS = APPLICATION_EXPANSIONS
     RANGES = {"created_at": serializers.DateTimeField}
     HAS_METADATA = True
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["expand"].help_text = expand_help(APPLICATION_EXPANSIONS)
         fields["status"] = CommaSeparatedField(
             choices=Application.Status.values, required=False, help_text="One or more statuses."
         )
@@ -83,8 +77,7 @@ class AllApplicationsListParams(ApplicationListParams):
 
 def _application_list_response(request, params_class, challenge_id: str | None):
     """The applications of challenge ``challenge_id`` (404 unless it exists), or all of them."""
-    params = parse_list_params(params_class, request.query_params)
-    shape = shape_of(request, params, APPLICATION_EXPANSIONS)
+    params, shape = shaped_params(request, params_class)
     if challenge_id is not None:
         selectors.challenge_get(challenge_id=challenge_id)
     applications = selectors.application_list(
@@ -183,7 +176,7 @@ class ApplicationDetailView(ApplicationView):
         responses=APPLICATION_RESPONSE,
     )
     def get(self, request, application_id: str):
-        shape = object_shape(request, ExpandableApplicationParams, APPLICATION_EXPANSIONS)
+        shape = object_shape(request, ExpandableApplicationParams)
         application = selectors.application_get(application_id=application_id, expand=shape.expand)
         return object_response(application_render(application, expand=shape.expand), shape)
 
@@ -211,43 +204,41 @@ class ApplicationDetailView(ApplicationView):
         return object_response(application_render(application), shape)
 
 
-def _application_action(action: str, service, summary: str, doc: str):
-    return action_view(
+ApplicationShortlistView, ApplicationAcceptView, ApplicationRejectView, ApplicationWithdrawView = (
+    action_views(
         family="applications",
         noun="application",
-        action=action,
-        service=service,
         render=application_render,
         params=ApplicationParams,
         response=APPLICATION_RESPONSE,
-        summary=summary,
-        doc=doc,
+        actions=(
+            (
+                "shortlist",
+                services.application_shortlist,
+                "Shortlist an application",
+                "`submitted` → `shortlisted`.",
+            ),
+            (
+                "accept",
+                services.application_accept,
+                "Accept an application",
+                "`shortlisted` → `accepted`; the challenge must be `open` or `closed`.",
+            ),
+            (
+                "reject",
+                services.application_reject,
+                "Reject an application",
+                "`submitted` or `shortlisted` → `rejected`.",
+            ),
+            (
+                "withdraw",
+                services.application_withdraw,
+                "Withdraw an application",
+                "`submitted` or `shortlisted` → `withdrawn`; "
+                "frees its place under `max_applications`.",
+            ),
+        ),
     )
-
-
-ApplicationShortlistView = _application_action(
-    "shortlist",
-    services.application_shortlist,
-    "Shortlist an application",
-    "`submitted` → `shortlisted`.",
-)
-ApplicationAcceptView = _application_action(
-    "accept",
-    services.application_accept,
-    "Accept an application",
-    "`shortlisted` → `accepted`; the challenge must be `open` or `closed`.",
-)
-ApplicationRejectView = _application_action(
-    "reject",
-    services.application_reject,
-    "Reject an application",
-    "`submitted` or `shortlisted` → `rejected`.",
-)
-ApplicationWithdrawView = _application_action(
-    "withdraw",
-    services.application_withdraw,
-    "Withdraw an application",
-    "`submitted` or `shortlisted` → `withdrawn`; frees its place under `max_applications`.",
 )
 
 # Mounted at /v1/ by api.v1.urls.

@@ -16,7 +16,8 @@ from api.v1.common import (
     NEWEST_FIRST,
     OLDEST_FIRST,
     ObjectParams,
-    action_view,
+    ShapedListParams,
+    action_views,
     list_response,
     object_response,
     object_response_schema,
@@ -24,10 +25,10 @@ from api.v1.common import (
     ordering_table,
     path_parameter,
     request_id_of,
-    shape_of,
+    shaped_params,
 )
 from api.v1.pagination import Ordering, SortKey, ordering_by
-from api.v1.params import CommaSeparatedField, ListParams, metadata_parameter, parse_list_params
+from api.v1.params import CommaSeparatedField, metadata_parameter
 from marketplace import selectors, services
 from marketplace.models import DEADLINE_SORT_KEY, REWARD_SORT_KEY, Challenge
 from marketplace.rendering import challenge_render
@@ -87,7 +88,7 @@ class ChallengeParams(ObjectParams):
     FIELDS = CHALLENGE_FIELDS
 
 
-class ChallengeListParams(ListParams):
+class ChallengeListParams(ShapedListParams):
     ORDERINGS = tuple(CHALLENGE_ORDERINGS)
     FIELDS = CHALLENGE_FIELDS
     RANGES = {
@@ -153,8 +154,7 @@ class ChallengeListView(ChallengeView):
         responses=io.ChallengeListSerializer,
     )
     def get(self, request):
-        params = parse_list_params(ChallengeListParams, request.query_params)
-        shape = shape_of(request, params)
+        params, shape = shaped_params(request, ChallengeListParams)
         search = params.get("search")
         challenges = selectors.challenge_list(
             status=params.get("status"),
@@ -252,43 +252,38 @@ class ChallengeDetailView(ChallengeView):
         return Response({"id": challenge_id, "object": "challenge", "deleted": True})
 
 
-def _challenge_action(action: str, service, summary: str, doc: str):
-    return action_view(
-        family="challenges",
-        noun="challenge",
-        action=action,
-        service=service,
-        render=challenge_render,
-        params=ChallengeParams,
-        response=CHALLENGE_RESPONSE,
-        summary=summary,
-        doc=doc,
-    )
-
-
-ChallengePublishView = _challenge_action(
-    "publish",
-    services.challenge_publish,
-    "Publish a challenge",
-    "`draft` → `open`: it starts taking applications. Its deadline must be ahead.",
-)
-ChallengeCloseView = _challenge_action(
-    "close",
-    services.challenge_close,
-    "Close a challenge",
-    "`open` → `closed`: no more applications.",
-)
-ChallengeAwardView = _challenge_action(
-    "award",
-    services.challenge_award,
-    "Award a challenge",
-    "`closed` → `awarded`; at least one application must be accepted.",
-)
-ChallengeCancelView = _challenge_action(
-    "cancel",
-    services.challenge_cancel,
-    "Cancel a challenge",
-    "`draft`, `open` or `closed` → `cancelled`.",
+ChallengePublishView, ChallengeCloseView, ChallengeAwardView, ChallengeCancelView = action_views(
+    family="challenges",
+    noun="challenge",
+    render=challenge_render,
+    params=ChallengeParams,
+    response=CHALLENGE_RESPONSE,
+    actions=(
+        (
+            "publish",
+            services.challenge_publish,
+            "Publish a challenge",
+            "`draft` → `open`: it starts taking applications. Its deadline must be ahead.",
+        ),
+        (
+            "close",
+            services.challenge_close,
+            "Close a challenge",
+            "`open` → `closed`: no more applications.",
+        ),
+        (
+            "award",
+            services.challenge_award,
+            "Award a challenge",
+            "`closed` → `awarded`; at least one application must be accepted.",
+        ),
+        (
+            "cancel",
+            services.challenge_cancel,
+            "Cancel a challenge",
+            "`draft`, `open` or `closed` → `cancelled`.",
+        ),
+    ),
 )
 
 # Mounted at /v1/ by api.v1.urls.

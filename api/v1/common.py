@@ -5,20 +5,21 @@ state-action view and the OpenAPI pieces that go with them.
 Shaping. Every route that returns objects takes ``fields`` (only these fields, ``id`` and
 ``object`` always included) and, where the resource has related objects, ``expand`` (inline them
 instead of their ids); lists and single objects parse and apply them the same way
-(``shape_of``/``object_shape`` → ``Shape``). An unknown parameter, field or expansion is a 400.
+(``shaped_params``/``object_shape`` → ``Shape``). An unknown parameter, field or expansion is a
+400.
 
 The expand rule (a security invariant). An expanded object is as visible as the object fetched
 on its own route, so it needs the read scope of *its own* family: ``expand=challenge`` on an
 application needs ``challenges:read`` besides the route's ``applications:read``. A key without it
-gets 403 ``insufficient_scope`` naming the missing scope — before any row is read. ``shape_of``
-is the only place that turns client input into an ``expand`` list, and it checks every item, so
-no view can pass an unchecked expansion to a selector.
+gets 403 ``insufficient_scope`` naming the missing scope — before any row is read.
+``shaped_params`` is the only place that turns client input into an ``expand`` list, and it
+checks every item, so no view can pass an unchecked expansion to a selector.
 
 Layers. Views parse, call a selector (with ``expand=[…]``, which loads the related rows in the
 same query) or a service, and render with ``marketplace.rendering``; they never build querysets.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -64,10 +65,28 @@ def expand_help(expansions: Mapping[str, str]) -> str:
     )
 
 
-class ObjectParams(ListParams):
-    """The query of a route that returns one object: the shaping half of ``ListParams``
+class ShapedListParams(ListParams):
+    """The query of a resource's list. ``EXPANSIONS`` maps each field ``expand`` can inline to the
+    scope family of the object it reveals; it is what ``expand`` accepts and what the parameter's
+    documentation names."""
+
+    EXPANSIONS: Mapping[str, str] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.EXPANDABLE = tuple(cls.EXPANSIONS)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "expand" in fields:
+            fields["expand"].help_text = expand_help(self.EXPANSIONS)
+        return fields
+
+
+class ObjectParams(ShapedListParams):
+    """The query of a route that returns one object: the shaping half of a list's query
     (``fields``, ``expand``), parsed by the same code, without paging or ordering. Subclasses set
-    ``FIELDS`` and, where the object has related objects, ``EXPANDABLE``."""
+    ``FIELDS`` and, where the object has related objects, ``EXPANSIONS``."""
 
     def get_fields(self):
         fields = super().get_fields()
@@ -83,7 +102,7 @@ class ObjectParams(ListParams):
 @dataclass(frozen=True)
 class Shape:
     """How a response renders its objects: only ``fields`` (None: every field) and with the
-    relations in ``expand`` inlined (already scope-checked, see ``shape_of``)."""
+    relations in ``expand`` inlined (already scope-checked, see ``shaped_params``)."""
 
     fields: tuple[str, ...] | None = None
     expand: tuple[str, ...] = ()
@@ -95,13 +114,15 @@ class Shape:
         return {name: value for name, value in rendered.items() if name in wanted}
 
 
-def shape_of(request, params: dict, expansions: Mapping[str, str] | None = None) -> Shape:
-    """The Shape asked for by validated ``params``, once the key may see every object it would
-    inline: ``expansions`` maps each expandable field to the scope family of the object it
-    inlines, and a key lacking that family's read scope gets 403 ``insufficient_scope``."""
+def shaped_params(request, params_class: type[ShapedListParams]) -> tuple[dict, Shape]:
+    """The validated query (400 on an unknown parameter, field or expansion) and the Shape it
+    asks for, once the key may see every object it would inline: each expansion needs the read
+    scope of its family (``params_class.EXPANSIONS``), else 403 ``insufficient_scope`` naming it.
+    Call it before any read or write, so that a refused call has done nothing."""
+    params = parse_list_params(params_class, request.query_params)
     expand = tuple(params.get("expand") or ())
     for field in expand:
-        required = scope_required(family=(expansions or {})[field], method="GET")
+        required = scope_required(family=params_class.EXPANSIONS[field], method="GET")
         if not request.api_key.has_scope(required):
             raise InsufficientScopeError(
                 f"expand={field} inlines the {field}, which needs the scope {required!r}; this "
@@ -109,16 +130,12 @@ def shape_of(request, params: dict, expansions: Mapping[str, str] | None = None)
                 required_scope=required,
             )
     fields = params.get("fields")
-    return Shape(fields=tuple(fields) if fields else None, expand=expand)
+    return params, Shape(fields=tuple(fields) if fields else None, expand=expand)
 
 
-def object_shape(
-    request, params_class: type[ObjectParams], expansions: Mapping[str, str] | None = None
-) -> Shape:
-    """The Shape of a route that returns one object, from its query string: 400 on an unknown
-    parameter, field or expansion, 403 on an expansion the key may not see. Call it before any
-    read or write, so that a refused call has done nothing."""
-    return shape_of(request, parse_list_params(params_class, request.query_params), expansions)
+def object_shape(request, params_class: type[ObjectParams]) -> Shape:
+    """The Shape of a route that returns one object (see ``shaped_params``)."""
+    return shaped_params(request, params_class)[1]
 
 
 # --- Responses
@@ -213,20 +230,21 @@ class ObjectResponseSchemaExtension(OpenApiSerializerExtension):
 # --- State actions
 
 
-def action_view(
+def action_views(
     *,
     family: str,
     noun: str,
-    action: str,
-    service: Callable,
     render: Callable[[object], dict],
     params: type[ObjectParams],
     response: type[ObjectResponseSchema],
-    summary: str,
-    doc: str,
-) -> type[ApiView]:
-    """A ``POST /v1/<nouns>/{id}/<action>`` view: one state transition, no body, the object
-    after it in the response (``fields`` applies)."""
+    actions: Iterable[tuple[str, Callable, str, str]],
+) -> list[type[ApiView]]:
+    """One ``POST /v1/<nouns>/{id}/<action>`` view per ``(action, service, summary, doc)``: one
+    state transition each, no body, the object after it in the response (``fields`` applies)."""
+    return [_action_view(family, noun, render, params, response, *action) for action in actions]
+
+
+def _action_view(family, noun, render, params, response, action, service, summary, doc):
     id_name = f"{noun}_id"
 
     @extend_schema(tags=[f"{noun.title()}s"], parameters=[path_parameter(id_name)])

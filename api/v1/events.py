@@ -12,13 +12,14 @@ from api.v1.common import (
     NEWEST_FIRST,
     OLDEST_FIRST,
     Shape,
+    ShapedListParams,
     list_response,
     object_response,
     ordering_table,
     path_parameter,
-    shape_of,
+    shaped_params,
 )
-from api.v1.params import CommaSeparatedField, ListParams, parse_list_params
+from api.v1.params import CommaSeparatedField
 from events import selectors
 
 EVENT_ORDERINGS = ordering_table(NEWEST_FIRST, OLDEST_FIRST)
@@ -29,7 +30,7 @@ def event_render(event, *, live: bool | None = None) -> dict:
     return event.as_payload()
 
 
-class EventListParams(ListParams):
+class EventListParams(ShapedListParams):
     ORDERINGS = tuple(EVENT_ORDERINGS)
     RANGES = {"created_at": serializers.DateTimeField}
 
@@ -63,7 +64,7 @@ class EventListView(EventView):
         responses=io.EventListSerializer,
     )
     def get(self, request):
-        params = parse_list_params(EventListParams, request.query_params)
+        params, shape = shaped_params(request, EventListParams)
         events = selectors.event_list_filtered(
             types=params.get("type"), created_at=params["ranges"].get("created_at")
         )
@@ -73,7 +74,7 @@ class EventListView(EventView):
             params,
             orderings=EVENT_ORDERINGS,
             render=event_render,
-            shape=shape_of(request, params),
+            shape=shape,
         )
 
 

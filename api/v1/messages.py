@@ -15,7 +15,7 @@ from api.v1.common import (
     NEWEST_FIRST,
     OLDEST_FIRST,
     ObjectParams,
-    expand_help,
+    ShapedListParams,
     expanded,
     list_response,
     object_response,
@@ -24,9 +24,8 @@ from api.v1.common import (
     ordering_table,
     path_parameter,
     request_id_of,
-    shape_of,
+    shaped_params,
 )
-from api.v1.params import ListParams, parse_list_params
 from marketplace import selectors, services
 from marketplace.models import Message
 from marketplace.rendering import message_render
@@ -43,22 +42,16 @@ class MessageParams(ObjectParams):
 
 
 class ExpandableMessageParams(MessageParams):
-    EXPANDABLE = tuple(MESSAGE_EXPANSIONS)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["expand"].help_text = expand_help(MESSAGE_EXPANSIONS)
-        return fields
+    EXPANSIONS = MESSAGE_EXPANSIONS
 
 
-class MessageListParams(ListParams):
+class MessageListParams(ShapedListParams):
     ORDERINGS = tuple(MESSAGE_ORDERINGS)
     FIELDS = MESSAGE_FIELDS
-    EXPANDABLE = tuple(MESSAGE_EXPANSIONS)
+    EXPANSIONS = MESSAGE_EXPANSIONS
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["expand"].help_text = expand_help(MESSAGE_EXPANSIONS)
         fields["author"] = serializers.ChoiceField(
             choices=Message.Author.values, required=False, help_text="Messages of one side."
         )
@@ -76,8 +69,7 @@ class AllMessagesListParams(MessageListParams):
 
 def _message_list_response(request, params_class, application_id: str | None):
     """The messages of application ``application_id`` (404 unless it exists), or all of them."""
-    params = parse_list_params(params_class, request.query_params)
-    shape = shape_of(request, params, MESSAGE_EXPANSIONS)
+    params, shape = shaped_params(request, params_class)
     if application_id is not None:
         selectors.application_get(application_id=application_id)
     messages = selectors.message_list(
@@ -159,7 +151,7 @@ class MessageDetailView(MessageView):
         responses=MESSAGE_RESPONSE,
     )
     def get(self, request, message_id: str):
-        shape = object_shape(request, ExpandableMessageParams, MESSAGE_EXPANSIONS)
+        shape = object_shape(request, ExpandableMessageParams)
         message = selectors.message_get(message_id=message_id, expand=shape.expand)
         return object_response(message_render(message, expand=shape.expand), shape)
 

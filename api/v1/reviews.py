@@ -14,7 +14,7 @@ from api.v1.common import (
     NEWEST_FIRST,
     OLDEST_FIRST,
     ObjectParams,
-    expand_help,
+    ShapedListParams,
     expanded,
     list_response,
     object_response,
@@ -23,9 +23,8 @@ from api.v1.common import (
     ordering_table,
     path_parameter,
     request_id_of,
-    shape_of,
+    shaped_params,
 )
-from api.v1.params import ListParams, parse_list_params
 from marketplace import selectors, services
 from marketplace.rendering import review_render
 
@@ -41,22 +40,16 @@ class ReviewParams(ObjectParams):
 
 
 class ExpandableReviewParams(ReviewParams):
-    EXPANDABLE = tuple(REVIEW_EXPANSIONS)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["expand"].help_text = expand_help(REVIEW_EXPANSIONS)
-        return fields
+    EXPANSIONS = REVIEW_EXPANSIONS
 
 
-class ReviewListParams(ListParams):
+class ReviewListParams(ShapedListParams):
     ORDERINGS = tuple(REVIEW_ORDERINGS)
     FIELDS = REVIEW_FIELDS
-    EXPANDABLE = tuple(REVIEW_EXPANSIONS)
+    EXPANSIONS = REVIEW_EXPANSIONS
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["expand"].help_text = expand_help(REVIEW_EXPANSIONS)
         fields["application"] = serializers.CharField(
             required=False, max_length=40, help_text="The review of this application."
         )
@@ -79,8 +72,7 @@ class ReviewListView(ReviewView):
         responses=io.ReviewListSerializer,
     )
     def get(self, request):
-        params = parse_list_params(ReviewListParams, request.query_params)
-        shape = shape_of(request, params, REVIEW_EXPANSIONS)
+        params, shape = shaped_params(request, ReviewListParams)
         reviews = selectors.review_list(
             application_id=params.get("application"),
             challenge_id=params.get("challenge"),
@@ -137,7 +129,7 @@ class ReviewDetailView(ReviewView):
         responses=REVIEW_RESPONSE,
     )
     def get(self, request, review_id: str):
-        shape = object_shape(request, ExpandableReviewParams, REVIEW_EXPANSIONS)
+        shape = object_shape(request, ExpandableReviewParams)
         review = selectors.review_get(review_id=review_id, expand=shape.expand)
         return object_response(review_render(review, expand=shape.expand), shape)
 
