@@ -1,6 +1,6 @@
 """What every marketplace resource view of /v1 shares: reading the shaping parameters, the
 ``expand`` scope rule, the list and object responses, the ordering tables' building blocks, the
-state-action view and the OpenAPI pieces that go with them.
+state-action views and the OpenAPI pieces that go with them.
 
 Shaping. Every route that returns objects takes ``fields`` (only these fields, ``id`` and
 ``object`` always included) and, where the resource has related objects, ``expand`` (inline them
@@ -92,10 +92,9 @@ class ObjectParams(ShapedListParams):
         fields = super().get_fields()
         for paging in ("limit", "cursor", "offset", "ordering"):
             del fields[paging]
-        if "fields" in fields:
-            fields[
-                "fields"
-            ].help_text = "Only these fields of the object (`id` and `object` always come)."
+        shaping = fields.get("fields")
+        if shaping is not None:
+            shaping.help_text = "Only these fields of the object (`id` and `object` always come)."
         return fields
 
 
