@@ -5,9 +5,11 @@ What runs (every process a real one, on this checkout's database and Redis):
 
 - the web server as ``scripts/run.py`` starts it (``web_server``: uvicorn with WEB_CONCURRENCY
   workers today; the one function to change if `make run` changes servers), DEBUG off;
-- a real Celery worker (``webhooks.testing.worker_start``) on a private queue, and beat's schedule
-  (``openchance.celery``: usage flush, webhook sweep, worker heartbeat) sent to that queue at
-  beat's intervals — beat-equivalent, without a second beat touching the shared queues;
+- SOAK_WORKERS real Celery workers (``webhooks.testing.worker_start``, one process each) on
+  private copies of the three queues (default, webhooks, billing: routed as
+  ``CELERY_TASK_ROUTES`` routes them), as `make run`'s worker consumes all three; and beat's
+  schedule (``openchance.celery``: usage flush, webhook sweep, worker heartbeat) sent at beat's
+  intervals with beat's options — beat-equivalent, without a second beat on the shared queues;
 - SOAK_TENANTS tenants on a private plan with limits far above what the machine serves, each with
   SOAK_ENDPOINTS webhook endpoints (``*``) pointing to a local sink (``WebhookSink``) and
   SOAK_SUBSCRIBERS WebSocket subscribers (``*``);
@@ -20,7 +22,7 @@ Every SOAK_REPORT_SECONDS (30) it prints requests, errors by status, p50/p99, Po
 connections (pg_stat_activity of this database, per process kind through ``PGAPPNAME``), flush
 lag (age of the oldest usage-stream entry after the flush cursor), RSS per process, WebSocket
 events received vs emitted and webhook deliveries received vs expected. At the end, after the
-worker has drained and a final flush: per tenant, the calls the ledger holds against the calls
+workers have drained and a final flush: per tenant, the calls the ledger holds against the calls
 the load generator got an answer for (HTTP answers with the tenant's keys plus WebSocket
 handshakes, each metered as one call) — PASS or FAIL, exit status 1 on FAIL (also on any 5xx,
 unanswered request or missing webhook delivery). Everything it provisions is deleted at the end.
@@ -40,6 +42,7 @@ from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from fnmatch import fnmatch
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,7 +90,14 @@ DRAIN_SECONDS = float(os.environ.get("SOAK_DRAIN_SECONDS", "60"))
 WEB_WORKERS = int(os.environ.get("WEB_CONCURRENCY", "2"))  # as scripts/run.py
 SAMPLE_SECONDS = 5.0
 RUN = uuid.uuid4().hex[:6]
-QUEUE = f"soak-{RUN}"
+# Private copies of the queues `make run`'s worker consumes, so that nothing else takes the
+# soak's tasks and the soak takes no one else's. Routed as CELERY_TASK_ROUTES routes.
+QUEUES = {
+    "default": f"soak-{RUN}-default",
+    "webhooks": f"soak-{RUN}-webhooks",
+    "billing": f"soak-{RUN}-billing",
+}
+CELERY_WORKERS = int(os.environ.get("SOAK_WORKERS", "2"))
 EVENT_EMITTING = {"create", "publish", "apply"}
 
 # Operation → weight. Event-emitting writes are about a quarter of the traffic; the unknown key
@@ -412,10 +422,10 @@ class Monitor(threading.Thread):
     """Every SAMPLE_SECONDS: beat's schedule, PostgreSQL connections, flush lag, RSS; every
     REPORT_SECONDS a report line."""
 
-    def __init__(self, *, stats, loads, subscribers, sink, server_pids, worker_pid):
+    def __init__(self, *, stats, loads, subscribers, sink, server_pids, worker_pids):
         super().__init__(daemon=True)
         self.stats, self.loads, self.subscribers, self.sink = stats, loads, subscribers, sink
-        self.server_pids, self.worker_pid = server_pids, worker_pid
+        self.server_pids, self.worker_pids = server_pids, worker_pids
         self.stop = threading.Event()
         self.started = time.monotonic()
         self.samples: list[dict] = []
@@ -447,7 +457,8 @@ class Monitor(threading.Thread):
         for name, entry in celery_app.conf.beat_schedule.items():
             if now >= self._beat_due[name]:
                 self._beat_due[name] = now + float(entry["schedule"])
-                celery_app.send_task(entry["task"], queue=QUEUE, **entry.get("options", {}))
+                options = entry.get("options", {})
+                celery_app.send_task(entry["task"], queue=_queue_of(entry["task"]), **options)
 
     def sample(self) -> dict:
         rows = self._database.execute(
@@ -465,7 +476,7 @@ class Monitor(threading.Thread):
             "flush_lag": backlog.lag_seconds,
             "flush_pending": backlog.pending,
             "rss_server": server,
-            "rss_worker": _rss_mb(self.worker_pid),
+            "rss_worker": {pid: _rss_mb(pid) for pid in self.worker_pids},
         }
         self.samples.append(sample)
         return sample
@@ -483,6 +494,7 @@ class Monitor(threading.Thread):
         ws_expected = sum(emitted[s.tenant.slug] for s in self.subscribers)
         ws_received = sum(len(s.event_ids) for s in self.subscribers)
         webhooks_expected = sum(emitted.values()) * ENDPOINTS
+        rss_celery = " + ".join(f"{mb:.0f}" for mb in last["rss_worker"].values())
         rss_server = ", ".join(
             f"{name.split()[0]} {mb:.0f}" for name, mb in last["rss_server"].items()
         )
@@ -495,7 +507,7 @@ class Monitor(threading.Thread):
             f" (max {max(s['pg_total'] for s in window)})"
             f" | flush lag {last['flush_lag']:.1f} s"
             f" (max {max(s['flush_lag'] for s in window):.1f})"
-            f" | RSS MB web {rss_server}; celery {last['rss_worker']:.0f}"
+            f" | RSS MB web {rss_server}; celery {rss_celery}"
             f" | ws events {ws_received}/{ws_expected}"
             f" | webhooks {self.sink.count}/{webhooks_expected}"
         )
@@ -503,6 +515,19 @@ class Monitor(threading.Thread):
 
 
 # --- Setup, verdict, teardown
+
+
+def _queue_of(task_name: str) -> str:
+    """The soak's copy of the queue ``task_name`` is routed to (CELERY_TASK_ROUTES)."""
+    private = {
+        settings.CELERY_TASK_DEFAULT_QUEUE: QUEUES["default"],
+        settings.WEBHOOK_QUEUE: QUEUES["webhooks"],
+        "billing": QUEUES["billing"],
+    }
+    for pattern, route in settings.CELERY_TASK_ROUTES.items():
+        if fnmatch(task_name, pattern):
+            return private[route["queue"]]
+    return QUEUES["default"]
 
 
 def _tenants_provision(plan: Plan) -> list[TenantLoad]:
@@ -525,7 +550,7 @@ def _tenants_provision(plan: Plan) -> list[TenantLoad]:
 
 
 def _drain(loads, subscribers, sink: WebhookSink) -> None:
-    """Wait (at most DRAIN_SECONDS) until the worker has delivered every event to the sink and
+    """Wait (at most DRAIN_SECONDS) until the workers have delivered every event to the sink and
     the subscribers."""
     webhooks_expected = sum(load.events_emitted for load in loads) * ENDPOINTS
     deadline = time.monotonic() + DRAIN_SECONDS
@@ -562,7 +587,8 @@ def _summary(*, stats, loads, subscribers, sink, monitor, metered) -> bool:
     print(
         f"soak: {elapsed:.0f} s of load, {TENANTS} tenants x {CONNECTIONS} connections paced to "
         f"{RATE:g} req/s, {SUBSCRIBERS} WebSocket subscribers and {ENDPOINTS} webhook endpoints "
-        f"per tenant, web server {WEB_WORKERS} worker process(es); {os.cpu_count()} cores, "
+        f"per tenant, web server {WEB_WORKERS} worker process(es), {CELERY_WORKERS} Celery "
+        f"worker process(es); {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     print(
@@ -593,11 +619,12 @@ def _summary(*, stats, loads, subscribers, sink, monitor, metered) -> bool:
                 f"  RSS web {name:19} warm {warm['rss_server'].get(name, 0):6.1f} MB  "
                 f"max {max(series):6.1f} MB  end {series[-1]:6.1f} MB"
             )
-        series = [s["rss_worker"] for s in samples]
-        print(
-            f"  RSS celery worker {monitor.worker_pid:<9} warm {warm['rss_worker']:6.1f} MB  "
-            f"max {max(series):6.1f} MB  end {series[-1]:6.1f} MB"
-        )
+        for pid in monitor.worker_pids:
+            series = [s["rss_worker"][pid] for s in samples]
+            print(
+                f"  RSS celery worker {pid:<9} warm {warm['rss_worker'][pid]:6.1f} MB  "
+                f"max {max(series):6.1f} MB  end {series[-1]:6.1f} MB"
+            )
 
     events = {load.slug: _events_in_database(load) for load in loads}
     ws_expected = sum(events[s.tenant.slug] for s in subscribers)
@@ -662,14 +689,18 @@ def main() -> int:
         "OPENCHANCE_ENV": os.environ.get("OPENCHANCE_ENV", "local"),  # as `make run`
         "DEBUG": "false",
         "LOG_LEVEL": "WARNING",
-        "WEBHOOK_QUEUE": QUEUE,
+        "WEBHOOK_QUEUE": QUEUES["webhooks"],
         "WEBHOOK_ALLOWED_PRIVATE_HOSTS": sink.host,
     }
     stats = Stats()
-    worker = None
+    workers = []
     ok = False
     try:
-        worker = worker_start(QUEUE, log_dir / "worker.log", PGAPPNAME="soak-worker", **env)
+        for index in range(CELERY_WORKERS):
+            log_path = log_dir / f"worker-{index}.log"
+            workers.append(
+                worker_start(",".join(QUEUES.values()), log_path, PGAPPNAME="soak-worker", **env)
+            )
         with web_server(log_dir=log_dir, PGAPPNAME="soak-web", **env) as (base_url, server_pids):
             print(
                 f"soak: {SECONDS:g} s against {base_url} (logs in {log_dir}); "
@@ -683,7 +714,7 @@ def main() -> int:
                 subscribers=subscribers,
                 sink=sink,
                 server_pids=server_pids,
-                worker_pid=worker.pid,
+                worker_pids=[worker.pid for worker in workers],
             )
             monitor.beat()  # the first heartbeat and flush, as beat sends them at start-up
 
@@ -709,14 +740,13 @@ def main() -> int:
                 metered=metered,
             )
     finally:
-        if worker is not None:
-            workers_stop([worker])
+        workers_stop(workers)
         sink.close()
         connection.set_schema_to_public()
         for load in loads:
             tenant_delete(tenant=load.tenant)
         plan.delete()
-        get_redis_connection("default").delete(QUEUE)
+        get_redis_connection("default").delete(*QUEUES.values())
     return 0 if ok else 1
 
 
