@@ -3,9 +3,11 @@
 On every request, before the handler runs: authenticate ``Authorization: Bearer <key>``, resolve
 tenant and mode (on the shared API host the key alone decides; on a tenant's host the key must
 belong to it), switch the database connection to the live or sandbox schema, enforce the plan's
-rate limit and monthly quota (``cost`` tokens), check the scope, refuse oversized bodies. After
-it: add the rate-limit headers and meter the call. Every error is problem+json
-(``api.exceptions``); request bodies are parsed by ``api.parsers.SafeJSONParser`` only.
+rate limit and monthly quota (``cost`` tokens), check the scope, refuse bodies without a
+Content-Length (411) or over the size limit (413) and query strings that are not UTF-8 or hold
+control characters (400). After it: add the rate-limit headers and meter the call. Every error
+is problem+json (``api.exceptions``); request bodies are parsed by ``api.parsers.SafeJSONParser``
+only.
 
 Nothing on this path may escape as an uncaught exception (Django would answer it with an HTML
 page, and the call would go unmetered): whatever raises in the gateway, the handler, DRF's
@@ -26,12 +28,15 @@ Inside a handler: ``request.tenant`` is the live or sandbox ``Tenant`` whose sch
 
 import json
 import logging
+import re
 import time
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.db import connection
 from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Empty
 from rest_framework.views import APIView
@@ -109,6 +114,7 @@ class ApiView(APIView):
                 f"The request body exceeds {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes.",
                 limit_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
             )
+        _query_check(django_request)
 
     def _endpoint_limit_check(self, django_request, context) -> None:
         # django-ratelimit (fixed windows in the django-redis cache) for endpoint-specific limits.
@@ -220,6 +226,37 @@ class ApiView(APIView):
             for name, value in self.limit_result.headers().items():
                 if name not in response:
                     response[name] = value
+
+
+# C0 controls, DEL and C1 controls: no parameter of this API has a use for them, PostgreSQL
+# cannot store NUL, and the others would be invisible or misleading in logs.
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _query_check(django_request) -> None:
+    """400 ``validation_error`` for a query string that is not UTF-8 once percent-decoded
+    (Django would silently turn it into U+FFFD), or whose names or values hold a control
+    character. One check for every route, before any view parses its parameters."""
+    raw = django_request.META.get("QUERY_STRING", "")
+    if not raw:
+        return
+    try:
+        # WSGI hands the raw bytes over as Latin-1 text; ASGI (Django's handler) as UTF-8 text.
+        raw_bytes = raw.encode("latin-1")
+    except UnicodeEncodeError:
+        raw_bytes = raw.encode("utf-8")
+    try:
+        unquote_to_bytes(raw_bytes).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            {"query_string": ["The query string is not valid UTF-8 once percent-decoded."]}
+        ) from None
+    errors = {}
+    for name, values in django_request.GET.lists():
+        if _CONTROL_CHARACTER.search(name) or any(map(_CONTROL_CHARACTER.search, values)):
+            errors[name] = ["Control characters are not allowed."]
+    if errors:
+        raise ValidationError(dict(list(errors.items())[:20]))
 
 
 def _content_length(django_request) -> int:

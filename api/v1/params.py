@@ -25,6 +25,7 @@ RANGE_OPERATORS = {
 }
 METADATA_PARAMETER = re.compile(r"^metadata\[([A-Za-z0-9_.:-]{1,40})\]$")
 MAX_METADATA_FILTERS = 10
+MAX_METADATA_FILTER_VALUE = 500  # as long as a stored metadata value may be
 
 
 class CommaSeparatedField(serializers.Field):
@@ -167,11 +168,17 @@ def parse_list_params(params_class: type[ListParams], query: QueryDict) -> dict:
             unknown.append(key)
     errors = {key: ["Unknown query parameter."] for key in unknown[:20]}
     for key, value in data.items():
-        # PostgreSQL text cannot hold NUL; no legitimate filter value contains one.
+        # PostgreSQL text cannot hold NUL; no legitimate filter value contains one. (ApiView
+        # refuses every control character before the view runs; this holds without it too.)
         if "\x00" in value and key not in errors:
             errors[key] = ["Null characters are not allowed."]
     if len(metadata) > MAX_METADATA_FILTERS:
         errors["metadata"] = [f"At most {MAX_METADATA_FILTERS} metadata filters."]
+    for key, value in metadata.items():
+        if len(value) > MAX_METADATA_FILTER_VALUE:
+            errors[f"metadata[{key}]"] = [
+                f"Metadata values are at most {MAX_METADATA_FILTER_VALUE} characters."
+            ]
     if errors:
         raise serializers.ValidationError(errors)
     serializer = params_class(data={k: v for k, v in data.items() if k in declared})
@@ -186,7 +193,7 @@ def metadata_parameter() -> OpenApiParameter:
         "metadata",
         {
             "type": "object",
-            "additionalProperties": {"type": "string", "maxLength": 500},
+            "additionalProperties": {"type": "string", "maxLength": MAX_METADATA_FILTER_VALUE},
             "maxProperties": MAX_METADATA_FILTERS,
         },
         OpenApiParameter.QUERY,

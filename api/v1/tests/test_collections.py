@@ -100,6 +100,12 @@ def test_offset_pagination_gives_total(api, challenges):
         {"created_at[gte]": "yesterday"},
         {"colour": "blue"},
         {"fields": "id,secret"},
+        {"metadata[batch]": "b" * 501},
+        {"search": "x" * 201},
+        {"tags": "t" * 51},
+        {"status": "\x01open"},
+        {"search": "rust\x85"},
+        {"metadata[batch]": "b\x7f"},
     ],
 )
 def test_bad_query_parameters_are_400(api, challenges, params):
