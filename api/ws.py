@@ -8,12 +8,14 @@ Protocol (JSON text frames; see the README, "WebSocket event stream"):
   ``{"type": "welcome", "livemode": …, "heartbeat_interval": …}``.
 - ``{"type": "subscribe", "events": ["challenge.created", "application.*", "*"]}`` and
   ``{"type": "unsubscribe", "events": [...]}`` → ``{"type": "subscribed", "events": [...]}``.
-- Events arrive as ``{"type": "event", "event": <the webhook body>}``; the server sends
+- Events arrive as ``{"type": "event", "event": <the webhook body>}``, for the families the key may
+  read (an event carries its object: ``application.*`` needs ``applications:read``, …); the server sends
   ``{"type": "heartbeat", "time": <unix>}`` every ``WS_HEARTBEAT_SECONDS``; a client may send
   ``{"type": "ping"}`` and gets ``{"type": "pong"}``.
 - Close codes: 4400 bad message, 4401 missing/invalid key or no auth in time, 4403 scope missing
-  or tenant suspended, 4404 unknown host, 4429 rate limited, 1011 a failure on our side
-  (``internal_error``: reconnect). Every close is preceded by an ``error`` message.
+  or tenant suspended, 4404 unknown host, 4429 rate limited (or too many failed
+  authentications from the address), 1011 a failure on our side (``internal_error``: reconnect),
+  1013 the database is unavailable (``database_unavailable``: retry after ``retry_after``). Every close is preceded by an ``error`` message.
 
 Hostile input: a frame is parsed by ``core.safejson.json_loads_safe`` (depth, NaN/Infinity, NUL,
 lone surrogates) after a size check, every field is type-checked and event patterns follow the
@@ -42,16 +44,19 @@ from django.db import connection
 from django.urls import path
 
 from api.gateway import (
+    DatabaseUnavailableError,
     GatewayError,
     InsufficientScopeError,
     InvalidApiKeyError,
     TenantSuspendedError,
+    TooManyFailedAuthenticationsError,
     key_authenticate,
     rate_limit_check,
     scope_check,
     usage_record,
 )
 from api.stream import stream_group
+from apikeys.scopes import event_scope_required
 from core.safejson import UnsafeJsonError, json_loads_safe
 from events.types import event_type_matches_any, event_type_pattern_is_valid
 from tenants.selectors import host_normalize, tenant_for_host
@@ -62,6 +67,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_UNKNOWN_HOST = 4404
 CLOSE_RATE_LIMITED = 4429
 CLOSE_INTERNAL_ERROR = 1011  # RFC 6455: the server met an unexpected condition
+CLOSE_TRY_AGAIN_LATER = 1013  # RFC 6455 (IANA registry): a temporary condition, e.g. the database
 REQUIRED_SCOPE = "events:read"
 MAX_SUBSCRIPTIONS = 100
 MAX_MESSAGE_BYTES = 16 * 1024
@@ -103,10 +109,10 @@ def _host_resolve(host: str):
 
 
 @database_sync_to_async
-def _gateway_enter(raw_key: str, host_tenant):
+def _gateway_enter(raw_key: str, host_tenant, client_address: str | None):
     """Authenticate, check scope and rate limit (public schema; Redis). Returns (context, limit)."""
     connection.set_schema_to_public()
-    context = key_authenticate(raw_key, host_tenant=host_tenant)
+    context = key_authenticate(raw_key, host_tenant=host_tenant, client_address=client_address)
     scope_check(context, required=REQUIRED_SCOPE)
     return context, rate_limit_check(context, cost=1)
 
@@ -233,11 +239,26 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
         for task in self.tasks:
             task.cancel()
         try:
-            context, limit = await _gateway_enter(raw_key, self.scope.get("host_tenant"))
+            client = self.scope.get("client") or (None, None)
+            context, limit = await _gateway_enter(raw_key, self.scope.get("host_tenant"), client[0])
         except InvalidApiKeyError as error:
             return await self._refuse(CLOSE_UNAUTHORIZED, error.code, error.detail)
         except (InsufficientScopeError, TenantSuspendedError) as error:
             return await self._refuse(CLOSE_FORBIDDEN, error.code, error.detail)
+        except TooManyFailedAuthenticationsError as error:
+            return await self._refuse(
+                CLOSE_RATE_LIMITED,
+                error.code,
+                error.detail,
+                retry_after=error.extra.get("retry_after"),
+            )
+        except DatabaseUnavailableError as error:
+            return await self._refuse(
+                CLOSE_TRY_AGAIN_LATER,
+                error.code,
+                error.detail,
+                retry_after=error.extra.get("retry_after"),
+            )
         except GatewayError as error:
             return await self._refuse(CLOSE_BAD_MESSAGE, error.code, error.detail)
         if not limit.allowed:
@@ -267,7 +288,11 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
     async def event_message(self, message: dict) -> None:
         """From the channel layer (``api.stream``): pass on what the client subscribed to."""
         payload = message["event"]
-        if _matches(payload.get("type", ""), self.subscriptions):
+        event_type = payload.get("type", "")
+        # An event carries its object: it needs that family's read scope too (as on /v1/events).
+        if _matches(event_type, self.subscriptions) and self.context.has_scope(
+            event_scope_required(event_type)
+        ):
             await self._send({"type": "event", "event": payload})
 
     async def _heartbeats(self) -> None:

@@ -42,3 +42,34 @@ def scopes_normalize(scopes: list[str] | tuple[str, ...] | None) -> list[str]:
     if unknown:
         raise ValueError(f"Unknown scope(s): {', '.join(unknown)}")
     return sorted(set(scopes))
+
+
+# The family of the object an event carries (``data.object``), by the event type's first segment:
+# reading an event reveals that object, so it needs that family's read scope besides
+# ``events:read`` (as ``expand`` does). ``ping`` and ``webhook_endpoint.*`` are webhook events.
+EVENT_SCOPE_FAMILIES = {
+    "challenge": "challenges",
+    "application": "applications",
+    "message": "messages",
+    "review": "reviews",
+    "webhook_endpoint": "webhooks",
+    "ping": "webhooks",
+}
+
+
+def event_scope_required(event_type: str) -> str:
+    """The read scope an event of ``event_type`` needs; ``all`` for a family not listed here
+    (new event families are then visible to full-access keys only until they are mapped)."""
+    family = EVENT_SCOPE_FAMILIES.get(event_type.split(".", 1)[0])
+    return f"{family}:read" if family else SCOPE_ALL
+
+
+def event_types_readable(granted: frozenset[str] | set[str]) -> list[str] | None:
+    """The event type prefixes a key with ``granted`` scopes may read (``None``: all of them)."""
+    if SCOPE_ALL in granted:
+        return None
+    return sorted(
+        prefix
+        for prefix, family in EVENT_SCOPE_FAMILIES.items()
+        if scope_is_granted(granted=granted, required=f"{family}:read")
+    )

@@ -30,12 +30,21 @@ def event_type_condition(patterns: list[str]) -> Q:
 
 
 def event_list_filtered(
-    *, types: list[str] | None = None, created_at: dict | None = None
+    *,
+    types: list[str] | None = None,
+    created_at: dict | None = None,
+    families: list[str] | None = None,
 ) -> QuerySet[Event]:
     """Events matching any of the ``types`` patterns (``challenge.created``, ``challenge.*``,
     ``*``; anything else is refused with ``InvalidEventTypePatternError``, as at endpoint
-    registration) created in a range such as ``{"gte": datetime, "lt": datetime}``."""
+    registration) created in a range such as ``{"gte": datetime, "lt": datetime}``, of the
+    type ``families`` given (first segments: ``["challenge", "ping"]``; None: every family)."""
     queryset = Event.objects.all()
+    if families is not None:
+        condition = Q(pk__in=[])
+        for family in families:
+            condition |= Q(type=family) | Q(type__startswith=f"{family}.")
+        queryset = queryset.filter(condition)
     if types:
         patterns = [event_type_pattern_validate(pattern, field="type") for pattern in types]
         queryset = queryset.filter(event_type_condition(patterns))

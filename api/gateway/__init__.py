@@ -3,12 +3,14 @@
 REST views reach it through ``api.bases.ApiView``; the WebSocket consumer and GraphQL call these
 functions directly:
 
-``key_authenticate(raw_key, *, host_tenant) -> KeyContext``
+``key_authenticate(raw_key, *, host_tenant, client_address=None) -> KeyContext``
     Verify ``raw_key`` (the bearer token). ``host_tenant`` is the tenant of the host the call came
     in on, or None on the shared API host (where the key alone selects the tenant). Raises
     ``InvalidApiKeyError`` (401) for a missing, malformed, unknown, revoked, expired or foreign
-    key and ``TenantSuspendedError`` (403). The context's ``tenant`` is the live or sandbox
-    ``Tenant`` row whose schema the call must run in (the caller switches to it).
+    key, ``TenantSuspendedError`` (403), ``TooManyFailedAuthenticationsError`` (429: the client
+    address failed too often; no lookup is made) and ``DatabaseUnavailableError`` (503). The
+    context's ``tenant`` is the live or sandbox ``Tenant`` row whose schema the call must run in
+    (the caller switches to it).
 ``rate_limit_check(context, *, cost=1) -> LimitResult``
     Take ``cost`` tokens from the tenant's bucket (per plan: rate and burst; per mode) and count
     the call toward the monthly quota (live keys only). ``result.allowed`` is false when refused;
@@ -34,6 +36,8 @@ gateway leaves Redis alone for ``GATEWAY_REDIS_RETRY_SECONDS`` so an outage does
 connection timeout to every call.
 """
 
+from api.gateway.auth_guard import TooManyFailedAuthenticationsError
+from api.gateway.database import DatabaseUnavailableError
 from api.gateway.errors import (
     GatewayError,
     InsufficientScopeError,
@@ -48,6 +52,7 @@ from api.gateway.limits import LimitResult, rate_limit_check, rate_limit_reset
 from api.gateway.metering import usage_buffer_pending, usage_buffer_push, usage_record
 
 __all__ = [
+    "DatabaseUnavailableError",
     "GatewayError",
     "InsufficientScopeError",
     "InvalidApiKeyError",
@@ -57,6 +62,7 @@ __all__ = [
     "QuotaExceededError",
     "RateLimitedError",
     "TenantSuspendedError",
+    "TooManyFailedAuthenticationsError",
     "key_authenticate",
     "key_cache_clear",
     "rate_limit_check",

@@ -429,3 +429,31 @@ def test_a_channel_layer_failure_closes_with_internal_error(keys, tmp_path):
                 assert _recv(ws)["event"]["id"] == "evt_back"
     finally:
         redis_server.stop()
+
+
+def test_a_key_sees_only_the_events_of_families_it_may_read(
+    ws_port, _session_tenants, django_db_blocker
+):
+    """An event carries its object: ``events:read`` alone does not reveal an application."""
+    from apikeys.services import api_key_create
+
+    # given a key that may read events and challenges, not applications
+    with django_db_blocker.unblock():
+        issued = api_key_create(
+            tenant=_session_tenants[0], name="ws scoped", scopes=["events:read", "challenges:read"]
+        )
+    try:
+        with _open(ws_port, "alpha.localhost", issued.secret) as ws:
+            _recv(ws)
+            _subscribe(ws, "*")
+            # when
+            stream_publish(
+                schema_name="t_alpha", payload=_payload("evt_app", "application.submitted")
+            )
+            stream_publish(schema_name="t_alpha", payload=_payload("evt_chl", "challenge.created"))
+            # then
+            assert _recv(ws)["event"]["id"] == "evt_chl"
+            _no_event_within(ws, 0.5)
+    finally:
+        with django_db_blocker.unblock():
+            issued.api_key.delete()

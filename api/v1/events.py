@@ -1,12 +1,17 @@
 """/v1 events (read-only): list the outbox, newest first, by type pattern and time; retrieve
 one. Thin: parse, call ``events.selectors``, render the event's payload (shared helpers:
-``api.v1.common``). Scope: ``events:read``."""
+``api.v1.common``).
+
+Scope: ``events:read``, and — since an event carries the object it is about — the read scope of
+that object's family (``apikeys.scopes.event_scope_required``): a list holds only the events the
+key may read, a retrieve of another one is 403 ``insufficient_scope`` naming the scope."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from api.bases import ApiView
+from api.gateway import scope_check
 from api.v1 import serializers as io
 from api.v1.common import (
     NEWEST_FIRST,
@@ -20,6 +25,7 @@ from api.v1.common import (
     shaped_params,
 )
 from api.v1.params import CommaSeparatedField
+from apikeys.scopes import event_scope_required, event_types_readable
 from events import selectors
 
 EVENT_ORDERINGS = ordering_table(NEWEST_FIRST, OLDEST_FIRST)
@@ -58,7 +64,10 @@ class EventListView(EventView):
             "`challenge.published`, `challenge.closed`, `challenge.awarded`, "
             "`challenge.cancelled`, `challenge.deleted`, `application.submitted`, "
             "`application.updated`, `application.status_changed`, `message.created`, "
-            "`review.created`."
+            "`review.created`. A key sees the events of the families it may read: "
+            "`challenge.*` needs `challenges:read`, `application.*` `applications:read`, "
+            "`message.*` `messages:read`, `review.*` `reviews:read`, `webhook_endpoint.*` and "
+            "`ping` `webhooks:read` (besides `events:read`)."
         ),
         parameters=[EventListParams],
         responses=io.EventListSerializer,
@@ -66,7 +75,9 @@ class EventListView(EventView):
     def get(self, request):
         params, shape = shaped_params(request, EventListParams)
         events = selectors.event_list_filtered(
-            types=params.get("type"), created_at=params["ranges"].get("created_at")
+            types=params.get("type"),
+            created_at=params["ranges"].get("created_at"),
+            families=event_types_readable(request.api_key.scopes),
         )
         return list_response(
             request,
@@ -85,7 +96,9 @@ class EventDetailView(EventView):
     )
     def get(self, request, event_id: str):
         # Events take no shaping parameters (their list neither), and none is read here.
-        return object_response(event_render(selectors.event_get(event_id=event_id)), Shape())
+        event = selectors.event_get(event_id=event_id)
+        scope_check(request.api_key, required=event_scope_required(event.type))
+        return object_response(event_render(event), Shape())
 
 
 # Mounted at /v1/ by api.v1.urls.
