@@ -1,16 +1,22 @@
 """The REST framework's exception handler: every error under /v1 as RFC 9457 problem+json.
 
 Set as ``REST_FRAMEWORK["EXCEPTION_HANDLER"]``. Maps DRF's exceptions, Django's ``Http404`` /
-``PermissionDenied`` / ``RequestDataTooBig``, django-ratelimit's ``Ratelimited`` (429, never
-403), every ``core.errors.DomainError`` (its status, code and title; ``extra`` merged into
-the body; gateway errors add their headers) and anything unexpected (500 ``internal_error``,
-logged with the request id, no internals in the body).
+``PermissionDenied`` / ``RequestDataTooBig`` / ``SuspiciousOperation`` (e.g. more query
+parameters than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``: 400), django-ratelimit's ``Ratelimited``
+(429, never 403), every ``core.errors.DomainError`` (its status, code and title; ``extra``
+merged into the body; gateway errors add their headers) and anything unexpected (500
+``internal_error``, logged with the request id, no internals in the body).
 """
 
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.http import Http404
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
@@ -133,6 +139,16 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         )
     if isinstance(exc, RequestDataTooBig):
         return payload_too_large(request)
+    if isinstance(exc, SuspiciousOperation):
+        # Django refusing what it parses for us (query strings, headers); logged by Django's
+        # "django.security" logger when it happens outside a view, here at warning level.
+        logger.warning("suspicious request refused: %s", exc.__class__.__name__)
+        detail = (
+            f"Too many parameters (at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,})."
+            if isinstance(exc, TooManyFieldsSent)
+            else "The request was refused as malformed."
+        )
+        return _problem(request, status=400, code="bad_request", title="Bad request", detail=detail)
     if isinstance(exc, drf.PermissionDenied | PermissionDenied):
         return _problem(
             request,
