@@ -8,14 +8,15 @@ Protocol (JSON text frames; see the README, "WebSocket event stream"):
   ``{"type": "welcome", "livemode": …, "heartbeat_interval": …}``.
 - ``{"type": "subscribe", "events": ["challenge.created", "application.*", "*"]}`` and
   ``{"type": "unsubscribe", "events": [...]}`` → ``{"type": "subscribed", "events": [...]}``.
-- Events arrive as ``{"type": "event", "event": <the webhook body>}``, for the families the key may
-  read (an event carries its object: ``application.*`` needs ``applications:read``, …); the server sends
-  ``{"type": "heartbeat", "time": <unix>}`` every ``WS_HEARTBEAT_SECONDS``; a client may send
-  ``{"type": "ping"}`` and gets ``{"type": "pong"}``.
+- Events arrive as ``{"type": "event", "event": <the webhook body>}``, for the families the key
+  may read (an event carries its object: ``application.*`` needs ``applications:read``, …); the
+  server sends ``{"type": "heartbeat", "time": <unix>}`` every ``WS_HEARTBEAT_SECONDS``; a client
+  may send ``{"type": "ping"}`` and gets ``{"type": "pong"}``.
 - Close codes: 4400 bad message, 4401 missing/invalid key or no auth in time, 4403 scope missing
   or tenant suspended, 4404 unknown host, 4429 rate limited (or too many failed
   authentications from the address), 1011 a failure on our side (``internal_error``: reconnect),
-  1013 the database is unavailable (``database_unavailable``: retry after ``retry_after``). Every close is preceded by an ``error`` message.
+  1013 the database is unavailable (``database_unavailable``: retry after ``retry_after``).
+  Every close is preceded by an ``error`` message.
 
 Hostile input: a frame is parsed by ``core.safejson.json_loads_safe`` (depth, NaN/Infinity, NUL,
 lone surrogates) after a size check, every field is type-checked and event patterns follow the
