@@ -129,7 +129,6 @@ def challenge_create(
     is_remote: bool = False,
     max_applications: int | None = None,
     metadata: dict | None = None,
-    request_id: str = "",
 ) -> Challenge:
     """Create a challenge as a draft; it takes applications once published."""
     now = timezone.now()
@@ -151,12 +150,12 @@ def challenge_create(
         created_at=now,
         updated_at=now,
     )
-    event_emit(type="challenge.created", data=challenge_render(challenge), request_id=request_id)
+    event_emit(type="challenge.created", data=challenge_render(challenge))
     return challenge
 
 
 @transaction.atomic
-def challenge_update(*, challenge_id: str, changes: dict, request_id: str = "") -> Challenge:
+def challenge_update(*, challenge_id: str, changes: dict) -> Challenge:
     """Apply a partial update. Drafts and open challenges take any editable field; later only
     ``metadata`` may change."""
     challenge = challenge_get(challenge_id=challenge_id, for_update=True)
@@ -200,12 +199,12 @@ def challenge_update(*, challenge_id: str, changes: dict, request_id: str = "") 
         )
     challenge.updated_at = now
     challenge.save()
-    event_emit(type="challenge.updated", data=challenge_render(challenge), request_id=request_id)
+    event_emit(type="challenge.updated", data=challenge_render(challenge))
     return challenge
 
 
 @transaction.atomic
-def challenge_delete(*, challenge_id: str, request_id: str = "") -> None:
+def challenge_delete(*, challenge_id: str) -> None:
     """Delete a draft. Published challenges are closed or cancelled instead, never deleted."""
     challenge = challenge_get(challenge_id=challenge_id, for_update=True)
     if challenge.status != Challenge.Status.DRAFT:
@@ -216,12 +215,10 @@ def challenge_delete(*, challenge_id: str, request_id: str = "") -> None:
         )
     data = challenge_render(challenge)
     challenge.delete()
-    event_emit(type="challenge.deleted", data=data, request_id=request_id)
+    event_emit(type="challenge.deleted", data=data)
 
 
-def _challenge_transition(
-    *, challenge_id: str, action: str, request_id: str, check=None
-) -> Challenge:
+def _challenge_transition(*, challenge_id: str, action: str, check=None) -> Challenge:
     challenge = challenge_get(challenge_id=challenge_id, for_update=True)
     target = _check_transition(
         noun="challenge", transitions=CHALLENGE_TRANSITIONS, action=action, current=challenge.status
@@ -239,31 +236,28 @@ def _challenge_transition(
     event_emit(
         type=f"challenge.{target}" if target != "open" else "challenge.published",
         data=challenge_render(challenge),
-        request_id=request_id,
     )
     return challenge
 
 
 @transaction.atomic
-def challenge_publish(*, challenge_id: str, request_id: str = "") -> Challenge:
+def challenge_publish(*, challenge_id: str) -> Challenge:
     """Open a draft for applications. Its deadline, if any, must still be ahead."""
 
     def check(challenge: Challenge, now: datetime) -> None:
         _check_deadline(challenge.deadline, now=now)
 
-    return _challenge_transition(
-        challenge_id=challenge_id, action="publish", request_id=request_id, check=check
-    )
+    return _challenge_transition(challenge_id=challenge_id, action="publish", check=check)
 
 
 @transaction.atomic
-def challenge_close(*, challenge_id: str, request_id: str = "") -> Challenge:
+def challenge_close(*, challenge_id: str) -> Challenge:
     """Stop taking applications."""
-    return _challenge_transition(challenge_id=challenge_id, action="close", request_id=request_id)
+    return _challenge_transition(challenge_id=challenge_id, action="close")
 
 
 @transaction.atomic
-def challenge_award(*, challenge_id: str, request_id: str = "") -> Challenge:
+def challenge_award(*, challenge_id: str) -> Challenge:
     """Mark a closed challenge awarded; it needs at least one accepted application."""
 
     def check(challenge: Challenge, now: datetime) -> None:
@@ -274,14 +268,12 @@ def challenge_award(*, challenge_id: str, request_id: str = "") -> Challenge:
                 code="no_accepted_application",
             )
 
-    return _challenge_transition(
-        challenge_id=challenge_id, action="award", request_id=request_id, check=check
-    )
+    return _challenge_transition(challenge_id=challenge_id, action="award", check=check)
 
 
 @transaction.atomic
-def challenge_cancel(*, challenge_id: str, request_id: str = "") -> Challenge:
-    return _challenge_transition(challenge_id=challenge_id, action="cancel", request_id=request_id)
+def challenge_cancel(*, challenge_id: str) -> Challenge:
+    return _challenge_transition(challenge_id=challenge_id, action="cancel")
 
 
 # --- Applications
@@ -297,7 +289,6 @@ def application_submit(
     pitch: str = "",
     links: list[str] | None = None,
     metadata: dict | None = None,
-    request_id: str = "",
 ) -> Application:
     """Apply to an open challenge before its deadline, within its max applications, once per
     applicant email. The challenge row is locked, so concurrent submissions cannot exceed
@@ -340,14 +331,12 @@ def application_submit(
     )
     challenge.application_count += 1
     challenge.save(update_fields=["application_count"])
-    event_emit(
-        type="application.submitted", data=application_render(application), request_id=request_id
-    )
+    event_emit(type="application.submitted", data=application_render(application))
     return application
 
 
 @transaction.atomic
-def application_update(*, application_id: str, changes: dict, request_id: str = "") -> Application:
+def application_update(*, application_id: str, changes: dict) -> Application:
     """Score, metadata, and — while still ``submitted`` — pitch and links."""
     application = application_get(application_id=application_id, for_update=True)
     unknown = set(changes) - APPLICATION_EDITABLE
@@ -369,13 +358,11 @@ def application_update(*, application_id: str, changes: dict, request_id: str = 
         setattr(application, field, value)
     application.updated_at = timezone.now()
     application.save()
-    event_emit(
-        type="application.updated", data=application_render(application), request_id=request_id
-    )
+    event_emit(type="application.updated", data=application_render(application))
     return application
 
 
-def _application_transition(*, application_id: str, action: str, request_id: str) -> Application:
+def _application_transition(*, application_id: str, action: str) -> Application:
     application = application_get(application_id=application_id, for_update=True)
     target = _check_transition(
         noun="application",
@@ -401,44 +388,35 @@ def _application_transition(*, application_id: str, action: str, request_id: str
     event_emit(
         type="application.status_changed",
         data=application_render(application),
-        request_id=request_id,
     )
     return application
 
 
 @transaction.atomic
-def application_shortlist(*, application_id: str, request_id: str = "") -> Application:
-    return _application_transition(
-        application_id=application_id, action="shortlist", request_id=request_id
-    )
+def application_shortlist(*, application_id: str) -> Application:
+    return _application_transition(application_id=application_id, action="shortlist")
 
 
 @transaction.atomic
-def application_accept(*, application_id: str, request_id: str = "") -> Application:
-    return _application_transition(
-        application_id=application_id, action="accept", request_id=request_id
-    )
+def application_accept(*, application_id: str) -> Application:
+    return _application_transition(application_id=application_id, action="accept")
 
 
 @transaction.atomic
-def application_reject(*, application_id: str, request_id: str = "") -> Application:
-    return _application_transition(
-        application_id=application_id, action="reject", request_id=request_id
-    )
+def application_reject(*, application_id: str) -> Application:
+    return _application_transition(application_id=application_id, action="reject")
 
 
 @transaction.atomic
-def application_withdraw(*, application_id: str, request_id: str = "") -> Application:
-    return _application_transition(
-        application_id=application_id, action="withdraw", request_id=request_id
-    )
+def application_withdraw(*, application_id: str) -> Application:
+    return _application_transition(application_id=application_id, action="withdraw")
 
 
 # --- Messages and reviews
 
 
 @transaction.atomic
-def message_create(*, application_id: str, author: str, body: str, request_id: str = "") -> Message:
+def message_create(*, application_id: str, author: str, body: str) -> Message:
     """Post a message on an application; a withdrawn application takes no more messages."""
     application = application_get(application_id=application_id)
     if application.status == Application.Status.WITHDRAWN:
@@ -447,14 +425,12 @@ def message_create(*, application_id: str, author: str, body: str, request_id: s
             code="application_withdrawn",
         )
     message = Message.objects.create(application=application, author=author, body=body)
-    event_emit(type="message.created", data=message_render(message), request_id=request_id)
+    event_emit(type="message.created", data=message_render(message))
     return message
 
 
 @transaction.atomic
-def review_create(
-    *, application_id: str, rating: int, comment: str = "", request_id: str = ""
-) -> Review:
+def review_create(*, application_id: str, rating: int, comment: str = "") -> Review:
     """Review an accepted application, once. The application row is locked so two concurrent
     reviews cannot both pass the check (the unique constraint would stop the second anyway)."""
     application = application_get(application_id=application_id, for_update=True)
@@ -466,5 +442,5 @@ def review_create(
     if Review.objects.filter(application=application).exists():
         raise ConflictError("This application already has a review.", code="review_exists")
     review = Review.objects.create(application=application, rating=rating, comment=comment)
-    event_emit(type="review.created", data=review_render(review), request_id=request_id)
+    event_emit(type="review.created", data=review_render(review))
     return review

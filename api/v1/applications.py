@@ -24,7 +24,6 @@ from api.v1.common import (
     object_shape,
     ordering_table,
     path_parameter,
-    request_id_of,
     shaped_params,
 )
 from api.v1.params import CommaSeparatedField, metadata_parameter
@@ -148,7 +147,7 @@ class ChallengeApplicationListView(ApplicationView):
         body = io.ApplicationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = services.application_submit(
-            challenge_id=challenge_id, **body.service_arguments(), request_id=request_id_of(request)
+            challenge_id=challenge_id, **body.service_arguments()
         )
         return object_response(
             application_render(application), shape, location=f"/v1/applications/{application.id}"
@@ -199,7 +198,6 @@ class ApplicationDetailView(ApplicationView):
         application = services.application_update(
             application_id=application_id,
             changes=dict(body.validated_data),
-            request_id=request_id_of(request),
         )
         return object_response(application_render(application), shape)
 

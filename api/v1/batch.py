@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from api.bases import ApiView
 from api.idempotency import idempotent
 from api.v1 import serializers as io_serializers
+from core.context import request_context_bound
 from core.problems import PROBLEM_TYPE_BASE
 
 # Request headers an operation inherits from the batch request (the rest is its own).
@@ -98,7 +99,9 @@ def _dispatch(batch_request, index: int, operation: dict) -> tuple[int, dict]:
             request.request_id,
         )  # fmt: skip
     request.resolver_match = match
-    response = match.func(request, *match.args, **match.kwargs)
+    # Each operation is a request of its own: its events carry its request id.
+    with request_context_bound(request_id=request.request_id):
+        response = match.func(request, *match.args, **match.kwargs)
     data = getattr(response, "data", None)
     if data is None:
         content = getattr(response, "content", b"")

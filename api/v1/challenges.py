@@ -24,7 +24,6 @@ from api.v1.common import (
     object_shape,
     ordering_table,
     path_parameter,
-    request_id_of,
     shaped_params,
 )
 from api.v1.pagination import Ordering, SortKey, ordering_by
@@ -196,9 +195,7 @@ class ChallengeListView(ChallengeView):
         shape = object_shape(request, ChallengeParams)
         body = io.ChallengeCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        challenge = services.challenge_create(
-            **body.service_arguments(), request_id=request_id_of(request)
-        )
+        challenge = services.challenge_create(**body.service_arguments())
         return object_response(
             challenge_render(challenge), shape, location=f"/v1/challenges/{challenge.id}"
         )
@@ -237,7 +234,6 @@ class ChallengeDetailView(ChallengeView):
         challenge = services.challenge_update(
             challenge_id=challenge_id,
             changes=body.service_arguments(),
-            request_id=request_id_of(request),
         )
         return object_response(challenge_render(challenge), shape)
 
@@ -248,7 +244,7 @@ class ChallengeDetailView(ChallengeView):
         responses=io.DeletedSerializer,
     )
     def delete(self, request, challenge_id: str):
-        services.challenge_delete(challenge_id=challenge_id, request_id=request_id_of(request))
+        services.challenge_delete(challenge_id=challenge_id)
         return Response({"id": challenge_id, "object": "challenge", "deleted": True})
 
 

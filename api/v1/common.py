@@ -39,10 +39,6 @@ from apikeys.scopes import scope_required
 ALWAYS_INCLUDED = ("id", "object")
 
 
-def request_id_of(request) -> str:
-    return getattr(request, "request_id", "") or ""
-
-
 # --- Orderings: each resource declares its own table (an allow-list) next to its views.
 
 NEWEST_FIRST = ordering_by_id("-created_at", descending=True)
@@ -261,7 +257,7 @@ def _action_view(family, noun, render, params, response, action, service, summar
         @idempotent
         def post(self, request, **kwargs):
             shape = object_shape(request, params)
-            changed = service(**{id_name: kwargs[id_name]}, request_id=request_id_of(request))
+            changed = service(**{id_name: kwargs[id_name]})
             return object_response(render(changed), shape)
 
     ActionView.__name__ = ActionView.__qualname__ = f"{noun.title()}{action.title()}View"

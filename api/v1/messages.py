@@ -23,7 +23,6 @@ from api.v1.common import (
     object_shape,
     ordering_table,
     path_parameter,
-    request_id_of,
     shaped_params,
 )
 from marketplace import selectors, services
@@ -122,9 +121,7 @@ class ApplicationMessageListView(MessageView):
         shape = object_shape(request, MessageParams)
         body = io.MessageCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        message = services.message_create(
-            application_id=application_id, **body.validated_data, request_id=request_id_of(request)
-        )
+        message = services.message_create(application_id=application_id, **body.validated_data)
         return object_response(
             message_render(message), shape, location=f"/v1/messages/{message.id}"
         )

@@ -22,7 +22,6 @@ from api.v1.common import (
     object_shape,
     ordering_table,
     path_parameter,
-    request_id_of,
     shaped_params,
 )
 from marketplace import selectors, services
@@ -115,7 +114,6 @@ class ReviewListView(ReviewView):
             application_id=data["application"],
             rating=data["rating"],
             comment=data.get("comment", ""),
-            request_id=request_id_of(request),
         )
         return object_response(review_render(review), shape, location=f"/v1/reviews/{review.id}")
 

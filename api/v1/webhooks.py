@@ -203,9 +203,7 @@ class WebhookEndpointTestView(WebhookView):
     @idempotent
     def post(self, request, endpoint_id: str):
         endpoint = selectors.webhook_endpoint_get(endpoint_id=endpoint_id)
-        delivery = fan_out.webhook_endpoint_test(
-            endpoint=endpoint, request_id=getattr(request._request, "request_id", "")
-        )
+        delivery = fan_out.webhook_endpoint_test(endpoint=endpoint)
         delivery = selectors.webhook_delivery_get(delivery_id=delivery.id)
         return Response(io.delivery_render(delivery), status=status.HTTP_202_ACCEPTED)
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.context import request_context_bound
 from core.errors import (
     BusinessRuleError,
     ConflictError,
@@ -34,15 +35,15 @@ def _event_types() -> list[str]:
 
 
 def test_full_lifecycle_writes_one_event_per_change_with_the_rendered_object():
-    # given
-    challenge = services.challenge_create(
-        title="Fix the login bug",
-        tags=["Python", " python", "Django"],
-        reward_amount=50000,
-        reward_currency="EUR",
-        metadata={"team": "core"},
-        request_id="req_test_1",
-    )
+    # given (the request id comes from the request context, as in a request)
+    with request_context_bound(request_id="req_test_1"):
+        challenge = services.challenge_create(
+            title="Fix the login bug",
+            tags=["Python", " python", "Django"],
+            reward_amount=50000,
+            reward_currency="EUR",
+            metadata={"team": "core"},
+        )
     # when
     services.challenge_publish(challenge_id=challenge.id)
     application = _submit(challenge)

@@ -103,7 +103,7 @@ def webhook_event_fan_out(
     return [delivery.id for delivery in deliveries]
 
 
-def webhook_endpoint_test(*, endpoint: WebhookEndpoint, request_id: str = "") -> WebhookDelivery:
+def webhook_endpoint_test(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Send a ``ping`` event to this endpoint only.
 
     The ping is an ordinary outbox event (``event_emit``) addressed to the endpoint
@@ -117,7 +117,6 @@ def webhook_endpoint_test(*, endpoint: WebhookEndpoint, request_id: str = "") ->
         event = event_emit(
             type=PING_EVENT_TYPE,
             data={"object": "webhook_endpoint", "id": endpoint.id, "url": endpoint.url},
-            request_id=request_id,
             recipient=endpoint.id,
         )
         delivery_ids = webhook_event_fan_out(event_id=event.id)
