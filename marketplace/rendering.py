@@ -8,23 +8,16 @@ been fetched with the same ``expand``, see ``marketplace.selectors``, or each co
 """
 
 from collections.abc import Collection
-from datetime import UTC, datetime
 
 from django.db import connection
 
+from core.timestamps import timestamp_render
 from marketplace.models import Application, Challenge, Message, Review
 
 
 def livemode() -> bool:
     """Whether the current schema holds live data (``False`` in a sandbox schema)."""
     return not getattr(getattr(connection, "tenant", None), "is_sandbox", False)
-
-
-def _utc(value: datetime | None) -> str | None:
-    """RFC 3339 in UTC with a ``Z`` suffix, e.g. ``2026-11-25T16:20:00.123456Z``."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def challenge_render(challenge: Challenge, *, live: bool | None = None) -> dict:
@@ -42,19 +35,19 @@ def challenge_render(challenge: Challenge, *, live: bool | None = None) -> dict:
         "tags": list(challenge.tags),
         "skills": list(challenge.skills),
         "reward": reward,
-        "deadline": _utc(challenge.deadline),
+        "deadline": timestamp_render(challenge.deadline),
         "location": challenge.location or None,
         "remote": challenge.is_remote,
         "max_applications": challenge.max_applications,
         "application_count": challenge.application_count,
         "status": challenge.status,
         "metadata": challenge.metadata,
-        "created_at": _utc(challenge.created_at),
-        "updated_at": _utc(challenge.updated_at),
-        "published_at": _utc(challenge.published_at),
-        "closed_at": _utc(challenge.closed_at),
-        "awarded_at": _utc(challenge.awarded_at),
-        "cancelled_at": _utc(challenge.cancelled_at),
+        "created_at": timestamp_render(challenge.created_at),
+        "updated_at": timestamp_render(challenge.updated_at),
+        "published_at": timestamp_render(challenge.published_at),
+        "closed_at": timestamp_render(challenge.closed_at),
+        "awarded_at": timestamp_render(challenge.awarded_at),
+        "cancelled_at": timestamp_render(challenge.cancelled_at),
     }
 
 
@@ -81,8 +74,8 @@ def application_render(
         "score": application.score,
         "status": application.status,
         "metadata": application.metadata,
-        "created_at": _utc(application.created_at),
-        "updated_at": _utc(application.updated_at),
+        "created_at": timestamp_render(application.created_at),
+        "updated_at": timestamp_render(application.updated_at),
     }
 
 
@@ -101,7 +94,7 @@ def message_render(
         ),
         "author": message.author,
         "body": message.body,
-        "created_at": _utc(message.created_at),
+        "created_at": timestamp_render(message.created_at),
     }
 
 
@@ -120,5 +113,5 @@ def review_render(
         ),
         "rating": review.rating,
         "comment": review.comment,
-        "created_at": _utc(review.created_at),
+        "created_at": timestamp_render(review.created_at),
     }

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.ids import new_id
-from events.timestamps import timestamp_render
+from core.timestamps import timestamp_render
 
 
 class WebhookEndpoint(models.Model):

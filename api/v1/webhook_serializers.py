@@ -5,7 +5,7 @@ which are what the views use."""
 
 from rest_framework import serializers
 
-from events.timestamps import timestamp_render
+from core.timestamps import timestamp_render
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 EVENT_TYPE_PATTERNS_HELP = (

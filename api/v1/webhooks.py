@@ -15,19 +15,13 @@ from api.bases import ApiView
 from api.gateway import scope_check
 from api.idempotency import idempotent
 from api.v1 import webhook_serializers as io
-from api.v1.pagination import ordering_by_id, paginate
+from api.v1.common import NEWEST_FIRST, OLDEST_FIRST, Shape, list_response, ordering_table
 from api.v1.params import CommaSeparatedField, ListParams, parse_list_params
 from webhooks import selectors
 from webhooks.models import WebhookDelivery
 from webhooks.services import attempts, endpoints, fan_out
 
-ORDERINGS = {
-    ordering.name: ordering
-    for ordering in (
-        ordering_by_id("-created_at", descending=True),
-        ordering_by_id("created_at", descending=False),
-    )
-}
+WEBHOOK_ORDERINGS = ordering_table(NEWEST_FIRST, OLDEST_FIRST)
 
 
 class EndpointListParams(ListParams):
@@ -55,14 +49,10 @@ class AttemptListParams(ListParams):
 
 
 def _page(request, queryset, params, render) -> Response:
-    page = paginate(
-        queryset,
-        ordering=ORDERINGS[params["ordering"]],
-        limit=params["limit"],
-        cursor=params.get("cursor"),
-        offset=params.get("offset"),
+    # Webhook resources take no fields/expand: every object whole.
+    return list_response(
+        request, queryset, params, orderings=WEBHOOK_ORDERINGS, render=render, shape=Shape()
     )
-    return Response(page.envelope([render(row, live=request.livemode) for row in page.items]))
 
 
 def _path(name: str, description: str) -> OpenApiParameter:
