@@ -1,4 +1,8 @@
-"""Run the whole platform in the foreground: ASGI web server, Celery worker and Celery beat.
+"""Run the whole platform in the foreground: ASGI web server, Celery workers and Celery beat.
+
+Two workers, as in production: one for webhook deliveries (``webhooks``), one for billing and
+everything else (``billing``, ``default``), so a backlog of slow receivers never delays the usage
+flush or the heartbeat that ``/healthz`` reads.
 
 Ctrl-C (or SIGTERM) stops all three; if one of them exits, the others are stopped too and the
 exit code says so. `make run` calls this after migrating and ensuring the demo tenant.
@@ -27,9 +31,14 @@ PROCESSES = {
     ],
     "worker": [
         str(BIN / "celery"), "-A", "openchance", "worker",
-        "-Q", "default,webhooks,billing",
+        "-Q", "webhooks",
         "--concurrency", os.environ.get("WORKER_CONCURRENCY", "4"),
-        "--loglevel", "INFO", "--hostname", "worker@%h",
+        "--loglevel", "INFO", "--hostname", "webhooks@%h",
+    ],
+    "worker-billing": [
+        str(BIN / "celery"), "-A", "openchance", "worker",
+        "-Q", "billing,default", "--concurrency", "1",
+        "--loglevel", "INFO", "--hostname", "billing@%h",
     ],
     "beat": [
         str(BIN / "celery"), "-A", "openchance", "beat", "--loglevel", "INFO",
@@ -72,7 +81,7 @@ def main() -> int:
             banner = BASE_DIR / ".local" / "banner.txt"
             if banner.exists():
                 print(banner.read_text(), flush=True)
-            print("[run] Ctrl-C stops the web server, the worker and beat.", flush=True)
+            print("[run] Ctrl-C stops the web server, the workers and beat.", flush=True)
         for name, child in children.items():
             if child.poll() is not None:
                 print(f"[run] {name} exited with {child.returncode}; stopping the rest", flush=True)

@@ -58,14 +58,6 @@ def _period_key(organisation_id: int, period_start: datetime) -> str:
     return f"oc:calls:{organisation_id}:{period_start:%Y%m}"
 
 
-def _bucket_key(context: KeyContext) -> str:
-    return f"oc:rl:{context.organisation.pk}:{context.mode}"
-
-
-def _period_key(organisation_id: int, period_start: datetime) -> str:
-    return f"oc:calls:{organisation_id}:{period_start:%Y%m}"
-
-
 class _FallbackLimiter:
     """Per-process token buckets used while Redis is unreachable."""
 
