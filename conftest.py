@@ -10,10 +10,6 @@ Tests that need another process to see data (a worker, a server) commit it with
 """
 
 import os
-import subprocess
-import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -22,7 +18,7 @@ from django.db import connection
 from django.test import Client
 
 from api.v1.tests.support import Api
-from core.testing import host_of, subprocess_env
+from core.testing import host_of
 
 os.environ["OPENCHANCE_ENV"] = "test"  # inherited by worker/server processes started by tests
 
@@ -235,40 +231,21 @@ def other_api_client(api_client_factory, other_live_key, other_tenant):
 
 @pytest.fixture(scope="session")
 def celery_worker_process(_session_tenants, tmp_path_factory):
-    """A real Celery worker (separate process) on the test database and Redis."""
+    """A real Celery worker (separate process) on every queue, the test database and Redis, once
+    it has reported alive (its start-up heartbeat, which /healthz reads)."""
     from django_redis import get_redis_connection
 
+    from core.testing import celery_worker_start, celery_workers_stop, wait_for
     from openchance.health import HEARTBEAT_KEY
 
     redis = get_redis_connection("default")
     redis.delete(HEARTBEAT_KEY)
     log_file = tmp_path_factory.mktemp("worker") / "worker.log"
-    with open(log_file, "wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "openchance", "worker",
-                "-Q", "default,webhooks,billing", "--concurrency", "2", "--loglevel", "INFO",
-                "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-mingle",
-                "--without-gossip",
-            ],
-            cwd=BASE_DIR,
-            env=subprocess_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while redis.get(HEARTBEAT_KEY) is None:
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the Celery worker did not start:\n{log_file.read_text()[-4000:]}")
-        time.sleep(0.2)
+    process = celery_worker_start(queues="default,webhooks,billing", log_path=log_file)
+    wait_for(lambda: redis.get(HEARTBEAT_KEY), timeout=60, message="no worker heartbeat")
     process.log_file = log_file
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    celery_workers_stop([process])
 
 
 # --- /v1 clients that speak JSON (api.v1.tests.support.Api)

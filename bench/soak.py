@@ -5,7 +5,7 @@ What runs (every process a real one, on this checkout's database and Redis):
 
 - the web server as ``scripts/run.py`` starts it (``web_server``: uvicorn with WEB_CONCURRENCY
   workers today; the one function to change if `make run` changes servers), DEBUG off;
-- SOAK_WORKERS real Celery workers (``webhooks.testing.worker_start``, one process each) on
+- SOAK_WORKERS real Celery workers (``core.testing.celery_worker_start``, one process each) on
   private copies of the three queues (default, webhooks, billing: routed as
   ``CELERY_TASK_ROUTES`` routes them), as `make run`'s worker consumes all three; and beat's
   schedule (``openchance.celery``: usage flush, webhook sweep, worker heartbeat) sent at beat's
@@ -66,7 +66,7 @@ from websockets.exceptions import ConnectionClosed  # noqa: E402
 
 from api.testing import uvicorn_server  # noqa: E402
 from billing.models import Plan  # noqa: E402
-from core.testing import database_url  # noqa: E402
+from core.testing import celery_worker_start, celery_workers_stop, database_url  # noqa: E402
 from events.models import Event  # noqa: E402
 from metering.selectors import (  # noqa: E402
     usage_calls_total,
@@ -77,7 +77,7 @@ from metering.services import usage_flush  # noqa: E402
 from openchance.celery import app as celery_app  # noqa: E402
 from organisations.services import organisation_provision  # noqa: E402
 from tenants.services import tenant_delete  # noqa: E402
-from webhooks.testing import WebhookSink, worker_start, workers_stop  # noqa: E402
+from webhooks.testing import WebhookSink  # noqa: E402
 
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
 REPORT_SECONDS = float(os.environ.get("SOAK_REPORT_SECONDS", "30"))
@@ -699,7 +699,13 @@ def main() -> int:
         for index in range(CELERY_WORKERS):
             log_path = log_dir / f"worker-{index}.log"
             workers.append(
-                worker_start(",".join(QUEUES.values()), log_path, PGAPPNAME="soak-worker", **env)
+                celery_worker_start(
+                    queues=",".join(QUEUES.values()),
+                    log_path=log_path,
+                    pool="solo",
+                    PGAPPNAME="soak-worker",
+                    **env,
+                )
             )
         with web_server(log_dir=log_dir, PGAPPNAME="soak-web", **env) as (base_url, server_pids):
             print(
@@ -740,7 +746,7 @@ def main() -> int:
                 metered=metered,
             )
     finally:
-        workers_stop(workers)
+        celery_workers_stop(workers)
         sink.close()
         connection.set_schema_to_public()
         for load in loads:

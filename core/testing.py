@@ -1,7 +1,12 @@
-"""Helpers for tests: hosts, environments of processes started by tests, polling."""
+"""Helpers for tests: hosts, environments of processes started by tests, polling, Celery workers."""
 
 import os
+import signal
+import subprocess
+import sys
 import time
+import uuid
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -58,3 +63,55 @@ def problem(response, status: int, code: str | None = None) -> dict:
     if code is not None:
         assert body["code"] == code, body
     return body
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def celery_worker_start(
+    *,
+    queues: str,
+    log_path: Path,
+    pool: str = "prefork",
+    concurrency: int = 2,
+    ready_timeout: float = 60.0,
+    **env: str,
+) -> subprocess.Popen:
+    """The one way tests start a real Celery worker: on ``queues`` (comma-separated), the test
+    database and Redis, logging to ``log_path``, in a process group of its own (so a test can
+    SIGKILL it whole). Returns once the worker has logged that it is ready to consume — or fails
+    the test with the log's tail. Stop it with ``celery_workers_stop``."""
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own fixed command line
+            [
+                sys.executable, "-m", "celery", "-A", "openchance", "worker", "-Q", queues,
+                "--pool", pool, "--concurrency", str(concurrency), "--loglevel", "INFO",
+                "--without-mingle", "--without-gossip", "--without-heartbeat",
+                "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=subprocess_env(**env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + ready_timeout
+    while b" ready." not in log_path.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            celery_workers_stop([process])
+            tail = log_path.read_text(errors="replace")[-4000:]
+            pytest.fail(f"the Celery worker did not start:\n{tail}")
+        time.sleep(0.1)
+    return process
+
+
+def celery_workers_stop(workers: list[subprocess.Popen]) -> None:
+    """Stop what is still running: SIGTERM to the process group, then SIGKILL after 15 s."""
+    for worker in workers:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=5)

@@ -1,19 +1,12 @@
 """A real HTTP receiver for tests and benchmarks: a threaded server on 127.0.0.1 that records
-every request and answers as scripted (status, headers, body, or a stall until released); and
-real Celery workers that tests can kill."""
+every request and answers as scripted (status, headers, body, or a stall until released). Real
+Celery workers for tests come from ``core.testing.celery_worker_start``."""
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-from core.testing import subprocess_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -105,32 +98,3 @@ class WebhookSink:
         self._released.set()
         self.server.shutdown()
         self.server.server_close()
-
-
-def worker_start(queue: str, log_path: Path, **env) -> subprocess.Popen:
-    """A real Celery worker on ``queue`` (solo pool, test database and Redis), in a process group
-    of its own so a test can SIGKILL it as a whole."""
-    with open(log_path, "ab") as log:
-        return subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "openchance", "worker", "-Q", queue,
-                "--pool", "solo", "--loglevel", "INFO", "--without-mingle", "--without-gossip",
-                "--without-heartbeat", "--hostname", f"kill-{uuid.uuid4().hex[:8]}@%h",
-            ],
-            cwd=BASE_DIR,
-            env=subprocess_env(**env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-
-
-def workers_stop(workers: list[subprocess.Popen]) -> None:
-    """Stop what is still running: SIGTERM, then SIGKILL after 15 s."""
-    for worker in workers:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)

@@ -18,7 +18,7 @@ from django_redis import get_redis_connection
 from django_tenants.utils import tenant_context
 from standardwebhooks import Webhook
 
-from core.testing import wait_for
+from core.testing import celery_worker_start, celery_workers_stop, wait_for
 from events.models import Event
 from events.services import event_emit
 from webhooks.models import FanOutWatermark, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -26,7 +26,7 @@ from webhooks.services import attempts
 from webhooks.services.endpoints import webhook_endpoint_create
 from webhooks.services.fan_out import webhook_event_fan_out
 from webhooks.services.sweeper import webhook_deliveries_sweep
-from webhooks.testing import Reply, WebhookSink, worker_start, workers_stop
+from webhooks.testing import Reply, WebhookSink
 
 Status = WebhookDelivery.Status
 
@@ -290,7 +290,9 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(
             # given: a worker in the middle of a batch: two delivered, the third one's receiver
             # stalls
             sink.script(Reply(stall=True))
-            workers.append(worker_start(queue, log_path, **worker_env))
+            workers.append(
+                celery_worker_start(queues=queue, log_path=log_path, pool="solo", **worker_env)
+            )
             event = event_emit(type="batch.kill", data={"id": "chl_batch_kill"})
             sink.wait_for(3, timeout=60)
 
@@ -308,7 +310,9 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(
             os.killpg(workers[0].pid, signal.SIGKILL)
             workers[0].wait(timeout=10)
             sink.release()
-            workers.append(worker_start(queue, log_path, **worker_env))
+            workers.append(
+                celery_worker_start(queues=queue, log_path=log_path, pool="solo", **worker_env)
+            )
             later = timezone.now() + timedelta(
                 seconds=settings.WEBHOOK_LEASE_SECONDS + settings.WEBHOOK_REQUEUE_AFTER_SECONDS
             )
@@ -332,7 +336,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(
             stalled.refresh_from_db()
             assert stalled.attempt_count == 2
         finally:
-            workers_stop(workers)
+            celery_workers_stop(workers)
             WebhookEndpoint.objects.filter(pk__in=[e.pk for e in endpoints]).delete()
             Event.objects.filter(data__id="chl_batch_kill").delete()
             FanOutWatermark.objects.all().delete()  # the sweep ran with a clock in the future

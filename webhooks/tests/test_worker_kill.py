@@ -13,14 +13,14 @@ from django_redis import get_redis_connection
 from django_tenants.utils import tenant_context
 from standardwebhooks import Webhook
 
-from core.testing import wait_for
+from core.testing import celery_worker_start, celery_workers_stop, wait_for
 from events.models import Event
 from events.services import event_emit
 from webhooks.models import FanOutWatermark, WebhookDelivery, WebhookEndpoint
 from webhooks.services.endpoints import webhook_endpoint_create
 from webhooks.services.fan_out import webhook_event_fan_out
 from webhooks.services.sweeper import webhook_deliveries_sweep
-from webhooks.testing import Reply, worker_start, workers_stop
+from webhooks.testing import Reply
 
 
 @pytest.mark.slow
@@ -37,7 +37,9 @@ def test_a_worker_killed_mid_delivery_loses_nothing(
         try:
             # given: a worker that is in the middle of delivering (the receiver stalls)
             sink.script(Reply(stall=True))
-            workers.append(worker_start(queue, log_path, **worker_env))
+            workers.append(
+                celery_worker_start(queues=queue, log_path=log_path, pool="solo", **worker_env)
+            )
             event = event_emit(type="challenge.created", data={"id": "chl_kill"})
             sink.wait_for(1, timeout=60)
             delivery = WebhookDelivery.objects.get(endpoint=endpoint, event=event)
@@ -46,7 +48,9 @@ def test_a_worker_killed_mid_delivery_loses_nothing(
             os.killpg(workers[0].pid, signal.SIGKILL)
             workers[0].wait(timeout=10)
             sink.release()
-            workers.append(worker_start(queue, log_path, **worker_env))
+            workers.append(
+                celery_worker_start(queues=queue, log_path=log_path, pool="solo", **worker_env)
+            )
             # ... and beat's sweeper runs once the lease and requeue delay have passed
             later = timezone.now() + timedelta(
                 seconds=settings.WEBHOOK_LEASE_SECONDS + settings.WEBHOOK_REQUEUE_AFTER_SECONDS
@@ -65,7 +69,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(
             delivery.refresh_from_db()
             assert delivery.attempt_count == 2
         finally:
-            workers_stop(workers)
+            celery_workers_stop(workers)
             WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
             Event.objects.filter(data__id="chl_kill").delete()
             FanOutWatermark.objects.all().delete()  # the sweep ran with a clock in the future
