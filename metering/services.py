@@ -126,29 +126,44 @@ def _ledger_add(records: list[UsageRecord]) -> None:
         cursor.executemany(_UPSERT_SQL, [(*key, *values) for key, values in rows.items()])
 
 
-def _request_logs_write(records: list[UsageRecord], tenants: dict[int, Tenant]) -> None:
-    by_tenant: dict[int, list[RequestLog]] = defaultdict(list)
+_REQUEST_LOG_COLUMNS = (
+    "request_id", "client_request_id", "api_key_id", "method", "route", "path", "status",
+    "duration_ms", "request_bytes", "response_bytes", "created_at", "request_excerpt",
+    "response_excerpt",
+)  # fmt: skip
+
+
+def _request_logs_write(records: list[UsageRecord], tenants: dict[int, Tenant]) -> set[str]:
+    """Insert the request logs of ``records`` into their tenants' schemas; return the request ids
+    actually inserted. An id already logged — the same record pushed to the stream twice, e.g.
+    when Redis ran a pipeline but its reply was lost and the buffer sent the records again — is
+    skipped here, and so (``_records_fold``) never counted twice in the ledger."""
+    by_tenant: dict[int, dict[str, UsageRecord]] = defaultdict(dict)
     for r in records:
-        by_tenant[r.tenant_id].append(
-            RequestLog(
-                request_id=r.request_id,
-                client_request_id=r.client_request_id,
-                api_key_id=r.api_key_id,
-                method=r.method,
-                route=r.route,
-                path=r.path,
-                status=r.status,
-                duration_ms=r.duration_ms,
-                request_bytes=r.request_bytes,
-                response_bytes=r.response_bytes,
-                created_at=datetime.fromtimestamp(r.timestamp_ms / 1000, tz=UTC),
-                request_excerpt=r.request_excerpt,
-                response_excerpt=r.response_excerpt,
-            )
-        )
+        by_tenant[r.tenant_id].setdefault(r.request_id, r)
+    inserted: set[str] = set()
+    table = RequestLog._meta.db_table
+    columns = ", ".join(_REQUEST_LOG_COLUMNS)
+    row = "(" + ", ".join(["%s"] * len(_REQUEST_LOG_COLUMNS)) + ")"
     for tenant_id, logs in by_tenant.items():
-        with schema_context(tenants[tenant_id].schema_name):
-            RequestLog.objects.bulk_create(logs, ignore_conflicts=True)
+        values = []
+        for r in logs.values():
+            values.extend(
+                (
+                    r.request_id, r.client_request_id, r.api_key_id, r.method, r.route, r.path,
+                    r.status, r.duration_ms, r.request_bytes, r.response_bytes,
+                    datetime.fromtimestamp(r.timestamp_ms / 1000, tz=UTC), r.request_excerpt,
+                    r.response_excerpt,
+                )
+            )  # fmt: skip
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(logs))} "  # noqa: S608 - our table and columns; every value is a parameter
+            "ON CONFLICT (request_id) DO NOTHING RETURNING request_id"
+        )
+        with schema_context(tenants[tenant_id].schema_name), connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            inserted.update(request_id for (request_id,) in cursor.fetchall())
+    return inserted
 
 
 def _keys_last_used(records: list[UsageRecord]) -> None:
@@ -163,9 +178,18 @@ def _keys_last_used(records: list[UsageRecord]) -> None:
 
 
 def _records_fold(records: list[UsageRecord], tenants: dict[int, Tenant]) -> None:
-    """Ledger, request logs and ``last_used_at`` of ``records`` (all of known tenants)."""
-    _ledger_add(records)
-    _request_logs_write(records, tenants)
+    """Request logs, ledger and ``last_used_at`` of ``records`` (all of known tenants). The
+    request id is the unit of exactly-once: a record whose request log exists already adds
+    nothing to the ledger (see ``_request_logs_write``)."""
+    inserted = _request_logs_write(records, tenants)
+    counted: set[str] = set()
+    new = []
+    for r in records:
+        if r.request_id in inserted and r.request_id not in counted:
+            counted.add(r.request_id)
+            new.append(r)
+    if new:
+        _ledger_add(new)
     _keys_last_used(records)
 
 

@@ -251,3 +251,25 @@ def test_operators_can_search_the_quarantine_by_anything(operator_client, tenant
     found = operator_client.get("/admin/metering/usagequarantine/", {"q": term})
 
     assert found.status_code == 200
+
+
+def test_a_record_pushed_twice_is_counted_once(stream, tenant):
+    """The same call can reach the stream twice (Redis ran a pipeline but its reply was lost, so
+    the buffer sent the records again): the request id makes it count once, in the same batch
+    and across batches."""
+    # given
+    key_id = f"key_{uuid.uuid4().hex[:20]}"
+    twice = _good(tenant, key_id)
+    redis = get_redis_connection("default")
+    for record in (twice, twice, _good(tenant, key_id), twice):
+        redis.xadd(stream, record.to_fields())
+
+    # when: two flushes of two-entry batches, so the duplicate also spans batches
+    usage_flush(stream=stream, batch_size=2)
+    redis.xadd(stream, twice.to_fields())
+    usage_flush(stream=stream, batch_size=2)
+
+    # then
+    assert _ledger_calls(key_id) == 2
+    assert len(_logged_request_ids(tenant, key_id)) == 2
+    assert UsageQuarantine.objects.filter(stream=stream).count() == 0
