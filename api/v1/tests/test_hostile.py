@@ -380,7 +380,7 @@ def test_every_route_survives_more_hostile_input_with_debug_on(
     surface, tenant, other_tenant, settings
 ):
     settings.DEBUG = True
-    _run_suite(surface, tenant, other_tenant, examples=60, derandomize=False)
+    _run_suite(surface, tenant, other_tenant, examples=150, derandomize=False)
 
 
 @pytest.mark.django_db
