@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from api.gateway import rate_limit_reset, usage_buffer_push
 from api.v1.challenges import CHALLENGE_ORDERINGS, SEARCH_RANK
 from api.v1.tests.hostile import (
+    CONTROL_CHARACTERS,
     OVERLONG_URL_LENGTHS,
     forged_cursor,
     hostile_header_value,
@@ -346,7 +347,20 @@ def _run_suite(surface, tenant, other_tenant, *, examples: int, derandomize: boo
     before = _snapshot(untouched)
     quarantined = UsageQuarantine.objects.count()
 
-    # when
+    # when: every control character (and a surrogate's bytes) in a metered path, for certain —
+    # one such call used to stop the usage flush for every tenant (issue 8, item 1) — then the
+    # generated requests
+    for character in [*CONTROL_CHARACTERS, "\ud800"]:
+        segment = quote(character.encode("utf-8", "surrogatepass"), safe="")
+        request = HostileRequest(
+            method="GET",
+            path=f"/v1/challenges/{segment}?limit=1",
+            body=b"",
+            headers={"HTTP_AUTHORIZATION": f"Bearer {surface.key}", "HTTP_HOST": surface.host},
+            focus="path",
+        )
+        response, seconds = _call(request)
+        _check(surface, request, response, seconds)
     _exercise(surface, tenant, examples=examples, derandomize=derandomize)
 
     # then: the flush advances over every call, and no other data changed
