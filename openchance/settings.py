@@ -190,6 +190,13 @@ CACHES = {
 }
 # https://django-ratelimit.readthedocs.io/en/stable/settings.html
 RATELIMIT_USE_CACHE = "default"
+# Behind a load balancer the client address is in a header it sets; otherwise every client
+# shares one address bucket (the admin login throttle, endpoint limits).
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Operator admin login throttle (openchance.views.admin_login; django-ratelimit rates): failed
+# logins per client address and per username.
+ADMIN_LOGIN_FAILURES_PER_ADDRESS = env("ADMIN_LOGIN_FAILURES_PER_ADDRESS", default="20/15m")
+ADMIN_LOGIN_FAILURES_PER_USERNAME = env("ADMIN_LOGIN_FAILURES_PER_USERNAME", default="5/15m")
 
 # --- Celery (tenant-schemas-celery carries the schema of the enqueuing request)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

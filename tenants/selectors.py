@@ -1,5 +1,6 @@
 """Reads of tenancy: which tenant a host or schema belongs to, members, and the like."""
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,8 +37,15 @@ def host_normalize(raw_host: str) -> str:
     return host.rsplit(":", 1)[0].rstrip(".") if ":" in host else host.rstrip(".")
 
 
+# What a host name can be (RFC 1123 labels, or a bracketed IPv6 literal): anything else — NUL,
+# controls, spaces, underscores — is unknown without a lookup (PostgreSQL refuses a NUL outright).
+_PLAUSIBLE_HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f:.]{2,45}\]")
+
+
 def tenant_for_host(host: str) -> HostResolution | None:
     """What a (normalized) host serves, or None for a host the platform does not know."""
+    if not _PLAUSIBLE_HOST.fullmatch(host):
+        return None
     return _host_cache.get_or_load(host, lambda: _tenant_for_host_uncached(host))
 
 
