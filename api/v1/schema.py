@@ -162,9 +162,16 @@ def _is_gateway_view(view_class) -> bool:
 
 
 def problem_statuses(
-    *, method: str, path: str, operation: dict, view_class, is_idempotent: bool
+    *,
+    method: str,
+    path: str,
+    operation: dict,
+    view_class,
+    is_idempotent: bool,
+    body_references: tuple[str, ...] = (),
 ) -> dict[str, str]:
-    """Every error status ``operation`` can answer, with what each means there."""
+    """Every error status ``operation`` can answer, with what each means there.
+    ``body_references`` are the body's properties that name another object by id."""
     parameters = operation.get("parameters", [])
     has_path_id = any(parameter.get("in") == "path" for parameter in parameters)
     has_inputs = bool(operation.get("requestBody")) or any(
@@ -203,8 +210,12 @@ def problem_statuses(
         if is_idempotent:
             codes.append("`invalid_idempotency_key`")
         statuses["400"] = f"Invalid parameters or body: {', '.join(codes)}."
-    if has_path_id:
-        statuses["404"] = "`not_found`: no such object for this key's tenant and mode."
+    if has_path_id or body_references:
+        named = ["the path's id"] if has_path_id else []
+        named += [f"`{name}`" for name in body_references]
+        statuses["404"] = (
+            f"`not_found`: {' or '.join(named)} names no object of this key's tenant and mode."
+        )
     if parses_body:
         statuses["415"] = "`unsupported_media_type`: the body is not `application/json`."
     conflicts, refusals = [], []
@@ -328,14 +339,19 @@ def _json_schema(response: dict) -> dict | None:
 
 
 def _id_sources(document: dict, method: str, path: str, response: dict) -> dict[str, str]:
-    """object name → runtime expression of the ids a 2xx response yields, for the operations that
-    create an object (POST), start one (a POST answering another resource, e.g. a test ping's
-    delivery) or list them. Reads, updates and state changes yield the id their path holds."""
+    """object name (or path parameter) → runtime expression of the ids a 2xx response yields:
+    the operations that create an object (a POST answering a resource other than its path's,
+    e.g. a test ping's delivery, with the objects it references), change an object's state (a
+    POST on it answering it) or list objects. Reads and updates yield no link: the id they
+    answer is the one their caller already had."""
     schema = _json_schema(response)
     properties = _properties(document, schema)
     own = _path_resource(path)
     single = _object_name(document, schema) if schema else None
-    if single is not None and method == "post" and (own is None or own[1] != single):
+    if single is not None and method == "post" and own is not None and own[1] == single:
+        # A state change (publish, accept…): its answer leads on to what the new state allows.
+        return {single: "$response.body#/id"}
+    if single is not None and method == "post":
         sources = {single: "$response.body#/id"}
         for name, property_schema in properties.items():
             if name not in ("id", "object") and _is_id_string(document, property_schema):
@@ -371,8 +387,11 @@ def _links_add(document: dict) -> None:
                 sources = _id_sources(document, method, path, response)
                 links = {}
                 for operation_id, parameter, object_name in targets:
-                    expression = sources.get(object_name) or sources.get(parameter)
-                    if expression is None or operation_id == operation.get("operationId"):
+                    expression = sources.get(object_name)
+                    if operation_id == operation.get("operationId"):
+                        expression = None  # the same call on the same object again
+                    expression = expression or sources.get(parameter)  # e.g. apply again
+                    if expression is None:
                         continue
                     links[operation_id] = {
                         "operationId": operation_id,
@@ -391,11 +410,21 @@ def postprocess(result, generator, request, public):
     info = result.setdefault("info", {})
     if NOT_ALLOWED_NOTE not in info.get("description", ""):
         info["description"] = info.get("description", "") + NOT_ALLOWED_NOTE
+    # Body properties named like a path id (`application` for `{application_id}`) hold an id.
+    reference_names = {
+        name.removesuffix("_id")
+        for path in result.get("paths", {})
+        for name in re.findall(r"\{(\w+)\}", path)
+    }
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in METHODS:
                 continue
             view_class, handler = views.get((path, method), (None, None))
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            body_references = tuple(
+                sorted(set(_properties(result, body.get("schema"))) & reference_names)
+            )
             is_idempotent = getattr(handler, "is_idempotent", False)
             is_gateway = _is_gateway_view(view_class)
             responses = operation.setdefault("responses", {})
@@ -405,6 +434,7 @@ def postprocess(result, generator, request, public):
                 operation=operation,
                 view_class=view_class,
                 is_idempotent=is_idempotent,
+                body_references=body_references,
             ).items():
                 responses.setdefault(
                     status,
