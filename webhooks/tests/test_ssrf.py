@@ -121,7 +121,10 @@ def test_http_is_refused_where_the_setting_says_https_only(tenant, settings):
 def test_allowed_private_hosts_name_host_and_port(settings, sink):
     settings.WEBHOOK_ALLOWED_PRIVATE_HOSTS = [sink.host, "internal.test"]
     assert url_check(sink.url()).address == "127.0.0.1"
-    assert url_check("http://internal.test/x", resolver=_resolving_to("10.0.0.1"))
+    assert (
+        url_check("http://internal.test/x", resolver=_resolving_to("10.0.0.1")).address
+        == "10.0.0.1"
+    )
     with pytest.raises(Exception, match="non-public"):
         url_check(f"http://127.0.0.1:{sink.port + 1}/")  # another port of the same host
 
