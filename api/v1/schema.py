@@ -5,12 +5,13 @@ the rest of the contract, derived per operation from its view and its route:
 
 - the ``Problem`` schema (RFC 9457) and, on each operation, every error status it can answer:
   those of the gateway (``api.bases.ApiView``: 401, 403, 411, 413, 429 and 406/500/503, on every
-  authenticated operation), 400 where it takes parameters or a body, 404 where its path names an
-  object, 415 where a body is parsed, 409/422 on writes and ``@idempotent`` handlers;
+  authenticated operation), 400 everywhere (every /v1 route checks its query string), 404 where
+  its path or its body names an object, 415 where a body is parsed, 409/422 on writes and
+  ``@idempotent`` handlers;
 - the response headers: ``X-Request-Id`` on every response, the rate-limit headers on every
-  response given after the limits were checked (what ``api.gateway.limits.LimitResult.headers``
-  sends, epoch seconds in ``X-RateLimit-Reset``), ``Retry-After`` on 429, ``Location`` on 201,
-  ``Idempotent-Replayed`` on the 2xx of idempotent operations;
+  response given after the key was verified (what ``api.gateway.limits.LimitResult.headers``
+  sends, epoch seconds in ``X-RateLimit-Reset``), ``Retry-After`` on 429 and 503, ``Location`` on
+  201, ``Idempotent-Replayed`` on the 2xx of idempotent operations;
 - the ``Idempotency-Key`` header parameter of the operations that honour it;
 - OpenAPI links from the operations that create or list an object to the operations taking its
   id in their path, so clients (and schemathesis' stateful phase) can follow real ids.
@@ -76,6 +77,11 @@ PROBLEM_SCHEMA = {
 REQUEST_ID_HEADER = {
     "description": "Identifies the request in logs and support requests (`req_…`).",
     "required": True,
+    "schema": {"type": "string"},
+}
+CLIENT_REQUEST_ID_HEADER = {
+    "description": "The `X-Request-Id` the client sent (8–128 of `A-Za-z0-9._:-`), echoed; ours "
+    "is `X-Request-Id`.",
     "schema": {"type": "string"},
 }
 RATE_LIMIT_HEADERS = {
@@ -174,42 +180,46 @@ def problem_statuses(
     ``body_references`` are the body's properties that name another object by id."""
     parameters = operation.get("parameters", [])
     has_path_id = any(parameter.get("in") == "path" for parameter in parameters)
-    has_inputs = bool(operation.get("requestBody")) or any(
-        parameter.get("in") in ("query", "header") for parameter in parameters
-    )
+    has_parameters = any(parameter.get("in") in ("query", "header") for parameter in parameters)
     # @idempotent fingerprints the parsed body, so even a bodyless action parses what is sent.
     parses_body = bool(operation.get("requestBody")) or is_idempotent
+    unavailable = ["`database_unavailable`: the database cannot be reached"]
+    if is_idempotent:
+        unavailable.append("`idempotency_unavailable`: Redis is down and an `Idempotency-Key` sent")
     statuses = {
         "406": "`not_acceptable`: the `Accept` header excludes `application/json`.",
         "500": "`internal_error`: our fault; the `request_id` identifies it.",
-        "503": "`database_unavailable`: the service cannot reach its database; retry later.",
+        "503": f"{'; '.join(unavailable)}. Retry after `Retry-After` seconds.",
     }
     if _is_gateway_view(view_class):
         scope_family = getattr(view_class, "scope_family", None)
+        needed = (
+            f"at least `{scope_required(family=scope_family, method=method)}` here"
+            if scope_family
+            else "each operation of the batch checks its own"
+        )
         statuses |= {
             "401": "`invalid_api_key`: missing, malformed, unknown, revoked or expired API key, "
             "or a key of another tenant.",
-            "403": (
-                f"`insufficient_scope` (this operation needs "
-                f"`{scope_required(family=scope_family, method=method)}`) or "
-                "`tenant_suspended`."
-                if scope_family
-                else "`tenant_suspended`."
-            ),
+            "403": "`insufficient_scope`: the key lacks a scope this call needs "
+            f"(`required_scope` names it; {needed}), or `tenant_suspended`.",
             "411": "`length_required`: a body sent with `Transfer-Encoding` (chunked) instead "
             "of `Content-Length`.",
-            "413": f"`payload_too_large`: the body exceeds "
+            "413": "`payload_too_large`: the body exceeds "
             f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes.",
             "429": "`rate_limited` or `quota_exceeded`, naming the limit and the plan that lifts "
-            "it; see `Retry-After`.",
+            "it, or `too_many_failed_authentications` from this address; see `Retry-After`.",
         }
-    if has_inputs or parses_body:
-        codes = ["`validation_error` (per-field `errors`)"]
-        if parses_body:
-            codes.append("`invalid_json`")
-        if is_idempotent:
-            codes.append("`invalid_idempotency_key`")
-        statuses["400"] = f"Invalid parameters or body: {', '.join(codes)}."
+    # Every /v1 route refuses a query string it cannot read (not UTF-8, control characters) and
+    # the parameters it does not take.
+    codes = ["`validation_error` (per-field `errors`)"]
+    if has_parameters and any(parameter.get("name") == "cursor" for parameter in parameters):
+        codes.append("`invalid_cursor`")
+    if parses_body:
+        codes.append("`invalid_json`")
+    if is_idempotent:
+        codes.append("`invalid_idempotency_key`")
+    statuses["400"] = f"Invalid query string, parameters or body: {', '.join(codes)}."
     if has_path_id or body_references:
         named = ["the path's id"] if has_path_id else []
         named += [f"`{name}`" for name in body_references]
@@ -238,10 +248,14 @@ def problem_statuses(
             "the `Idempotency-Key` was used with another request (`idempotency_key_reused`)"
         )
     if conflicts:
-        statuses["409"] = "; or ".join(conflicts).capitalize() + "."
+        statuses["409"] = _sentence("; or ".join(conflicts))
     if refusals:
-        statuses["422"] = "; or ".join(refusals).capitalize() + "."
+        statuses["422"] = _sentence("; or ".join(refusals))
     return statuses
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 def _limit_headers(*, required: bool) -> dict:
@@ -252,14 +266,14 @@ def _limit_headers(*, required: bool) -> dict:
 
 
 def _response_headers(status: str, *, is_idempotent: bool, is_gateway: bool) -> dict:
-    headers = {"X-Request-Id": REQUEST_ID_HEADER}
+    headers = {"X-Request-Id": REQUEST_ID_HEADER, "X-Client-Request-Id": CLIENT_REQUEST_ID_HEADER}
     if is_gateway and status not in STATUSES_WITHOUT_LIMIT_HEADERS:
-        # Always there on answers the limits decided (2xx, 429); on other errors only when the
-        # key was verified first (a 403 tenant_suspended, a 500 from the key check have none).
-        headers |= _limit_headers(required=status.startswith("2") or status == "429")
+        # Always there on a success; on an error only when the key was verified first (none on
+        # a 403 tenant_suspended, a 429 too_many_failed_authentications, a 503 before the key).
+        headers |= _limit_headers(required=status.startswith("2"))
     if status == "401":
         headers["WWW-Authenticate"] = WWW_AUTHENTICATE_HEADER
-    if status == "429":
+    if status in ("429", "503"):
         headers["Retry-After"] = RETRY_AFTER_HEADER
     if status == "201":
         headers["Location"] = LOCATION_HEADER
