@@ -241,7 +241,7 @@ class ChallengeDetailView(ChallengeView):
         operation_id="challenges_delete",
         summary="Delete a draft challenge",
         description="Only drafts can be deleted (409 otherwise); cancel or close the others.",
-        responses=io.DeletedSerializer,
+        responses={200: io.DeletedSerializer},
     )
     def delete(self, request, challenge_id: str):
         services.challenge_delete(challenge_id=challenge_id)
