@@ -275,6 +275,22 @@ def outsider_api_host(api_client_factory, other_live_key):
 
 
 @pytest.fixture
+def in_tenant(tenant):
+    """Run the test body in the tenant's live schema (as a request on its host would)."""
+    connection.set_tenant(tenant)
+    yield tenant
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def in_sandbox(sandbox):
+    """Run the test body in the tenant's sandbox schema."""
+    connection.set_tenant(sandbox)
+    yield sandbox
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
 def in_schema():
     """``in_schema(tenant)``: point the test's connection at a tenant schema for direct reads."""
 

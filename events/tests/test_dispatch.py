@@ -11,19 +11,12 @@ import grimp
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
-from django_tenants.utils import tenant_context
 
 from core.testing import subprocess_env
 from events import dispatch
 from events.models import Event
 from events.services import event_emit
 from events.tasks import event_dispatch_task
-
-
-@pytest.fixture
-def in_tenant(tenant):
-    with tenant_context(tenant):
-        yield tenant
 
 
 @pytest.fixture

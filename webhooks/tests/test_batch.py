@@ -32,12 +32,6 @@ Status = WebhookDelivery.Status
 
 
 @pytest.fixture
-def in_tenant(tenant):
-    with tenant_context(tenant):
-        yield tenant
-
-
-@pytest.fixture
 def enqueued(monkeypatch):
     """The delivery ids handed to tasks of their own (enqueued on commit)."""
     from webhooks.tasks import webhook_delivery_attempt_task

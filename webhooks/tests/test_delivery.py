@@ -27,12 +27,6 @@ from webhooks.testing import Reply
 Status = WebhookDelivery.Status
 
 
-@pytest.fixture
-def in_tenant(tenant):
-    with tenant_context(tenant):
-        yield tenant
-
-
 def _event(event_type="challenge.created", **data) -> Event:
     return Event.objects.create(
         type=event_type, data={"object": "challenge", "id": "chl_1", **data}, livemode=True
