@@ -58,6 +58,21 @@ from core.problems import problem_response
 logger = logging.getLogger(__name__)
 
 
+# Metered as the route of every /v1 call that matches no route: the raw path is the client's
+# choice, and one ledger row per distinct route would let a client create rows without bound
+# (the path itself is kept in the request log).
+UNMATCHED_ROUTE = "/v1/<unmatched>"
+
+
+class JsonRenderer(JSONRenderer):
+    """DRF's JSON renderer (compact, UTF-8, ``\u2028``/``\u2029`` escaped, NaN refused)."""
+
+
+_JSON_RENDERER = JsonRenderer()
+# Accept headers that mean "JSON is fine" for the fast path of content negotiation.
+_PLAIN_ACCEPT = frozenset({None, "", "*/*", "application/json"})
+
+
 def bearer_token(request) -> str | None:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, token = header.partition(" ")
@@ -71,7 +86,7 @@ class ApiView(APIView):
     cost: int = 1
     rate_limit: str | None = None
 
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [JsonRenderer]
     parser_classes = [SafeJSONParser]
     authentication_classes: list = []
     permission_classes: list = []
@@ -79,6 +94,8 @@ class ApiView(APIView):
 
     api_context = None
     limit_result = None
+    # True for the catch-all view of paths that match no route (``api.views.UnknownRouteView``).
+    is_unmatched_route = False
 
     # --- the gateway, before and after the handler
 
@@ -148,11 +165,10 @@ class ApiView(APIView):
             # excerpt_redact never raises; _body_of and .content are guarded below.
             request_excerpt = excerpt_redact(_body_of(request))
             response_excerpt = excerpt_redact(_content_of(response))
-        match = getattr(django_request, "resolver_match", None)
         usage_record(
             context,
             method=django_request.method,
-            route="/" + match.route if match is not None else django_request.path,
+            route=self.metered_route(django_request),
             status=status,
             duration_ms=(time.perf_counter() - started) * 1000,
             request_bytes=_content_length(django_request),
@@ -160,16 +176,57 @@ class ApiView(APIView):
             request_id=getattr(django_request, "request_id", ""),
             client_request_id=getattr(django_request, "client_request_id", ""),
             path=django_request.path,
-            is_billable=self.limit_result is not None and self.limit_result.allowed,
+            # A call the limiter refused, or one that failed on our side (5xx, e.g. 503
+            # database_unavailable after the limit check), is not billed.
+            is_billable=(
+                self.limit_result is not None and self.limit_result.allowed and status < 500
+            ),
             request_excerpt=request_excerpt,
             response_excerpt=response_excerpt,
         )
 
+    def metered_route(self, django_request) -> str:
+        """The route template the call is metered under (never the raw path, see
+        ``UNMATCHED_ROUTE``)."""
+        match = getattr(django_request, "resolver_match", None)
+        if match is None or self.is_unmatched_route:
+            return UNMATCHED_ROUTE
+        return "/" + match.route
+
     # --- DRF hooks
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+        """DRF's ``initial`` without the policies the gateway replaces: no authentication classes
+        (the key is verified by ``gateway_enter``), permissions (scopes) or throttles (plan
+        limits) — each still runs if a subclass declares one — and content negotiation short
+        cut for what every client sends (no Accept, ``*/*``, ``application/json``); anything
+        else goes through DRF's negotiation (406 ``not_acceptable`` included)."""
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        request.accepted_renderer, request.accepted_media_type = self._renderer_negotiated(request)
+        if self.versioning_class is not None:
+            request.version, request.versioning_scheme = self.determine_version(
+                request, *args, **kwargs
+            )
+        else:
+            request.version = request.versioning_scheme = None
+        if self.authentication_classes:
+            self.perform_authentication(request)
+        if self.permission_classes:
+            self.check_permissions(request)
+        if self.throttle_classes:
+            self.check_throttles(request)
         self.gateway_enter(request)
+
+    def _renderer_negotiated(self, request):
+        accept = request._request.META.get("HTTP_ACCEPT")
+        if (
+            accept in _PLAIN_ACCEPT
+            and self.format_kwarg is None
+            and self.renderer_classes is ApiView.renderer_classes
+            and "format" not in request._request.GET
+        ):
+            return _JSON_RENDERER, _JSON_RENDERER.media_type
+        return self.perform_content_negotiation(request)
 
     def get_authenticate_header(self, request):
         return 'Bearer realm="openchance"'
@@ -240,6 +297,8 @@ def _query_check(django_request) -> None:
     raw = django_request.META.get("QUERY_STRING", "")
     if not raw:
         return
+    if raw.isascii() and "%" not in raw and not _CONTROL_CHARACTER.search(raw):
+        return  # nothing encoded: the parameters are these very characters (+ is a space)
     try:
         # WSGI hands the raw bytes over as Latin-1 text; ASGI (Django's handler) as UTF-8 text.
         raw_bytes = raw.encode("latin-1")

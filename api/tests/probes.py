@@ -1,6 +1,6 @@
 """Probe views for the gateway's tests, mounted by ``api.tests.urls`` under /v1/_probe/."""
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.urls import include, path
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -49,6 +49,13 @@ class FailingView(ApiView):
         raise BusinessRuleError("The deadline has passed.", code="deadline_passed", deadline="x")
 
 
+class DatabaseDownView(ApiView):
+    """Fails as a call does when PostgreSQL goes away after the gateway let it through."""
+
+    def get(self, request):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
 urlpatterns = [
     path(
         "v1/_probe/",
@@ -58,6 +65,7 @@ urlpatterns = [
                 path("costly", CostlyView.as_view()),
                 path("limited", EndpointLimitedView.as_view()),
                 path("failing", FailingView.as_view()),
+                path("database-down", DatabaseDownView.as_view()),
             ]
         ),
     ),
