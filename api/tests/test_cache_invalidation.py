@@ -105,4 +105,5 @@ def test_a_roll_without_grace_refuses_the_old_secret_next_call(api_client_factor
 
     # then
     problem(client.get("/v1/me"), 401, "invalid_api_key")
-    assert _client(api_client_factory, rolled.secret, tenant, where).get("/v1/me").status_code == 200
+    rolled_client = _client(api_client_factory, rolled.secret, tenant, where)
+    assert rolled_client.get("/v1/me").status_code == 200

@@ -89,9 +89,7 @@ def test_too_many_query_parameters_are_400_not_500(api_client, settings):
     assert "Too many parameters" in body["detail"]
 
 
-@pytest.mark.parametrize(
-    "suffix", ["\x00", "\x01", "\x7f", "\u200b", "_x", "\ud800", "%00", "\\"]
-)
+@pytest.mark.parametrize("suffix", ["\x00", "\x01", "\x7f", "\u200b", "_x", "\ud800", "%00", "\\"])
 def test_an_implausible_host_is_404_without_a_lookup(tenant, suffix, django_assert_num_queries):
     """uvicorn and gunicorn refuse NUL in headers; other servers may not, and PostgreSQL cannot
     look a NUL up at all: a host that cannot be a host name is unknown without a query."""
