@@ -33,6 +33,10 @@ def uvicorn_server(*, workers: int = 1, log_dir: Path, **env):
                 sys.executable, "-m", "uvicorn", "openchance.asgi:application",
                 "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                 "--no-access-log", "--log-level", "warning",
+                # h11 passes an absolute-form target on whole, which openchance.asgi.HttpEdge
+                # serves for its authority; httptools (uvicorn's default once installed) keeps
+                # only the path.
+                "--http", "h11",
             ],
             cwd=BASE_DIR,
             env=subprocess_env(**env),

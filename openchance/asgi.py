@@ -1,4 +1,8 @@
-"""ASGI entry point: HTTP through Django, WebSockets (``/v1/ws``) through Channels (``api.ws``).
+"""ASGI entry point: WebSockets (``/v1/ws``) through Channels (``api.ws``); HTTP through Django.
+
+In `make run` and production this server gets WebSocket upgrades only: nginx sends every plain
+HTTP request to the WSGI server (``openchance.wsgi``), which serves it several times cheaper than
+Django's ASGI handler. HTTP here serves tests and anyone who runs uvicorn alone.
 
 HTTP requests pass ``HttpEdge`` first, which settles two things before Django sees them:
 
@@ -6,13 +10,21 @@ HTTP requests pass ``HttpEdge`` first, which settles two things before Django se
   only, and its ASGI handler reads the whole body to a temporary file *before* any middleware
   runs; a chunked body would be read without bound and then seen as empty (or cut to a
   Content-Length sent beside it). Any ``Transfer-Encoding`` is answered 411 ``length_required``
-  without reading a byte of the body (``api.bases`` does the same for WSGI servers).
+  without reading a byte of the body (``openchance.wsgi`` does the same under a WSGI server).
 - **Absolute-form request targets** (``GET http://host/path HTTP/1.1``, RFC 9112 §3.2.2) are
   served as the origin-form request they mean: the target's authority replaces the Host header
   (as the RFC requires) and its path is the path. Any other target that is not a path (``*``,
-  authority-form) is answered 400 ``invalid_request_target``.
+  authority-form) is answered 400 ``invalid_request_target``. This needs the raw target that
+  uvicorn's h11 parser passes on; its httptools parser keeps only the path (``api.testing`` runs
+  uvicorn with h11; in `make run` nginx sends the target's authority as Host).
+
+``lifespan``: uvicorn re-raises SIGTERM after its graceful shutdown, so the process ends by the
+signal and ``atexit`` handlers never run; the usage records still in this process's buffer (up
+to ``USAGE_PUSH_INTERVAL`` of metered calls and stream messages) are pushed to Redis on
+``lifespan.shutdown`` instead, after the last connection has closed.
 """
 
+import asyncio
 import json
 import os
 import re
@@ -26,6 +38,7 @@ django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from api.gateway import usage_buffer_push  # noqa: E402
 from api.ws import websocket_application  # noqa: E402
 from core.middleware import request_id_new  # noqa: E402
 from core.problems import PROBLEM_CONTENT_TYPE, problem_body  # noqa: E402
@@ -108,6 +121,22 @@ async def _problem_send(send, *, status: int, code: str, title: str, detail: str
     await send({"type": "http.response.body", "body": content})
 
 
+async def lifespan(scope, receive, send) -> None:
+    """ASGI lifespan protocol: nothing to do on startup; push the usage buffer on shutdown."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await asyncio.to_thread(usage_buffer_push)
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
 application = ProtocolTypeRouter(
-    {"http": HttpEdge(django_application), "websocket": websocket_application()}
+    {
+        "http": HttpEdge(django_application),
+        "websocket": websocket_application(),
+        "lifespan": lifespan,
+    }
 )
