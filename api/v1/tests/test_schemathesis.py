@@ -133,6 +133,7 @@ def scenario_seed(tenant):
 
 
 APPLY = "POST /v1/challenges/{challenge_id}/applications"
+DELETE_CHALLENGE = "DELETE /v1/challenges/{challenge_id}"
 CLOSE = "POST /v1/challenges/{challenge_id}/close"
 SHORTLIST = "POST /v1/applications/{application_id}/shortlist"
 APPLICATIONS = "GET /v1/challenges/{challenge_id}/applications"
@@ -163,8 +164,16 @@ def test_stateful_phase_follows_the_links_to_existing_objects(
         seed=scenario_seed,
     )
 
-    # then: nothing it found, and every operation on an existing object answered a 2xx at least
-    # once (with generated ids alone they only ever see 404s)
+    # then: nothing it found; every operation on an existing object reached one (an answer other
+    # than 404: with generated ids alone they only ever see 404s), and all but DELETE answered a
+    # 2xx at least once. Deleting needs a draft, which the links leave at once (publish, cancel,
+    # apply…) in nearly every sequence; test_challenges deletes drafts and refuses the rest.
     assert not run.failures, run.report()
     assert len(run.id_operations) >= 20, run.report()
-    assert run.without_success(run.id_operations) == [], run.report()
+    reached = [
+        label
+        for label in run.id_operations
+        if any(status != 404 for status in run.answers.get(label, ()))
+    ]
+    assert reached == run.id_operations, run.report()
+    assert run.without_success(run.id_operations) in ([], [DELETE_CHALLENGE]), run.report()
