@@ -26,7 +26,6 @@ from collections.abc import Callable
 from functools import partial
 
 from celery import current_app
-from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -60,7 +59,7 @@ def event_dispatch_schedule(*, event_id: str, schema_name: str) -> None:
 def _dispatch_enqueue(*, event_id: str, schema_name: str) -> None:
     try:
         current_app.tasks[EVENT_DISPATCH_TASK].apply_async(
-            (event_id,), queue=settings.WEBHOOK_QUEUE, headers={"_schema_name": schema_name}
+            (event_id,), headers={"_schema_name": schema_name}
         )
     except Exception:  # the change is committed; consumers with a safety net will catch up
         logger.exception("could not enqueue the dispatch of event %s", event_id)

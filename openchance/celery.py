@@ -34,6 +34,17 @@ app.conf.beat_schedule = {
 }
 
 
+def task_route(name, args, kwargs, options, task=None, **_kwargs):
+    """The queue of every task (``CELERY_TASK_ROUTES``): event dispatch and webhook deliveries on
+    ``WEBHOOK_QUEUE``, metering and billing on ``billing``, the rest on ``default``. Read when a
+    task is sent, so ``WEBHOOK_QUEUE`` may change at run time (tests give themselves a queue)."""
+    if name.startswith(("webhooks.", "events.")):
+        return {"queue": settings.WEBHOOK_QUEUE}
+    if name.startswith(("metering.", "billing.")):
+        return {"queue": "billing"}
+    return None
+
+
 @app.task(name="openchance.worker_heartbeat", ignore_result=True)
 def worker_heartbeat() -> None:
     from openchance.health import worker_heartbeat_record

@@ -221,14 +221,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # still apply) and recycle it every this many tasks.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Every queue decision in one place: deliveries never delay billing, and billing never waits
-# behind a flood of deliveries.
-CELERY_TASK_ROUTES = {
-    "webhooks.*": {"queue": env("WEBHOOK_QUEUE", default="webhooks")},
-    "events.*": {"queue": env("WEBHOOK_QUEUE", default="webhooks")},  # dispatch to consumers
-    "metering.*": {"queue": "billing"},
-    "billing.*": {"queue": "billing"},
-}
+# Every queue decision in one place (openchance.celery.task_route): deliveries never delay
+# billing, and billing never waits behind a flood of deliveries.
+CELERY_TASK_ROUTES = ("openchance.celery.task_route",)
 CELERY_TIMEZONE = "UTC"
 # The worker is considered alive while its last heartbeat is younger than this.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)

@@ -7,7 +7,6 @@ this module.
 """
 
 from celery import current_app
-from django.conf import settings
 from django.db import connection, transaction
 
 DELIVERY_ATTEMPT_TASK = "webhooks.delivery_attempt"
@@ -30,7 +29,6 @@ def deliveries_enqueue_on_commit(
             task.apply_async(
                 (delivery_id,),
                 countdown=countdown,
-                queue=settings.WEBHOOK_QUEUE,
                 headers={"_schema_name": schema_name},
             )
 
