@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 PORT ?= 8000
 
-.PHONY: install services migrate demo run worker beat lint format test bench clean
+.PHONY: install system services migrate demo run worker beat lint format test bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,21 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
+
+# System programs: nginx fronts the web servers (`make run`, its tests), wrk drives `make bench`.
+# Missing ones are installed with apt-get (as root, as CI runs, or through sudo); elsewhere say how.
+SYSTEM_PROGRAMS := nginx wrk
+system:
+	@missing=""; for program in $(SYSTEM_PROGRAMS); do \
+	  command -v $$program >/dev/null || test -x /usr/sbin/$$program || missing="$$missing $$program"; done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then \
+	    echo "Please install:$$missing (e.g. brew install$$missing)"; exit 1; fi; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "Installing$$missing with apt-get"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 services: install
 	$(PY) scripts/services.py
@@ -25,7 +40,8 @@ migrate: services
 demo: migrate
 	$(PY) manage.py ensure_demo --port $(PORT)
 
-run: demo
+# One port: nginx on PORT, granian (HTTP, WSGI) and uvicorn (WebSockets, ASGI) behind it.
+run: system demo
 	PORT=$(PORT) $(PY) scripts/run.py
 
 worker: install
@@ -44,12 +60,12 @@ format: install
 	$(VENV)/bin/ruff format .
 
 # CI (CI=true) builds the test database from scratch; locally it is reused between runs.
-test: services lint
+test: system services lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
 
 # Every bench/*.py script (each provisions what it measures and removes it afterwards).
-bench: migrate
+bench: system migrate
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:

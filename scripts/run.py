@@ -1,14 +1,23 @@
-"""Run the whole platform in the foreground: ASGI web server, Celery workers and Celery beat.
+"""Run the whole platform in the foreground, on one port, as production runs it (README,
+*Production*):
 
-Two workers, as in production: one for webhook deliveries (``webhooks``), one for billing and
-everything else (``billing``, ``default``), so a backlog of slow receivers never delays the usage
-flush or the heartbeat that ``/healthz`` reads.
+- ``front``: nginx on ``HOST:PORT``; it sends WebSocket upgrades to ``stream`` and every other
+  request to ``web`` (deploy/nginx/*.conf, the files production includes too);
+- ``web``: granian serving ``openchance.wsgi`` (Django's WSGI handler) on a Unix socket,
+  ``WEB_CONCURRENCY`` worker processes of ``WEB_THREADS`` threads;
+- ``stream``: uvicorn serving ``openchance.asgi`` (Channels, ``/v1/ws``) on a Unix socket;
+- two Celery workers, as in production: one for webhook deliveries (``webhooks``), one for
+  billing and everything else (``billing``, ``default``), so a backlog of slow receivers never
+  delays the usage flush or the heartbeat that ``/healthz`` reads; and Celery beat.
 
-Ctrl-C (or SIGTERM) stops all three; if one of them exits, the others are stopped too and the
-exit code says so. `make run` calls this after migrating and ensuring the demo tenant.
+``RUN_PROCESSES`` (comma-separated names, default all) runs a part of it; ``RUN_DIR`` (default
+``.local/run``) holds the sockets, nginx's configuration and beat's schedule. Ctrl-C (or SIGTERM)
+stops them all; if one of them exits, the others are stopped too and the exit code says so.
+`make run` calls this after migrating and ensuring the demo tenant.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,14 +29,39 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
+RUN_DIR = Path(os.environ.get("RUN_DIR", BASE_DIR / ".local" / "run")).resolve()
+WEB_SOCKET = RUN_DIR / "web.sock"
+STREAM_SOCKET = RUN_DIR / "stream.sock"
+NGINX_INCLUDES = BASE_DIR / "deploy" / "nginx"
+# Debian installs nginx in /usr/sbin, which a user's PATH may lack.
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/local/sbin:/usr/sbin")
+ACCESS_LOG = os.environ.get("RUN_ACCESS_LOG", "true").lower() in ("1", "true", "yes")
 
 PROCESSES = {
+    "front": [
+        NGINX or "nginx", "-p", str(RUN_DIR), "-c", str(RUN_DIR / "nginx.conf"),
+        "-e", "stderr",
+    ],
     "web": [
-        str(BIN / "uvicorn"), "openchance.asgi:application",
-        "--host", HOST, "--port", PORT, "--workers", os.environ.get("WEB_CONCURRENCY", "2"),
+        str(BIN / "granian"), "--interface", "wsgi", "openchance.wsgi:application",
+        "--uds", str(WEB_SOCKET), "--uds-permissions", "0o660",
+        "--workers", os.environ.get("WEB_CONCURRENCY", "2"),
+        # Threads overlap one request's Redis and PostgreSQL round trips with another's work;
+        # keep them at most DATABASE_POOL_MAX_SIZE so no thread waits for a connection.
+        "--blocking-threads", os.environ.get("WEB_THREADS", "4"),
+        "--no-ws", "--log-level", "warning", "--no-access-log",
+        "--workers-kill-timeout", "20", "--process-name", "openchance-web",
+    ],
+    "stream": [
+        str(BIN / "uvicorn"), "openchance.asgi:application", "--uds", str(STREAM_SOCKET),
+        "--workers", os.environ.get("STREAM_CONCURRENCY", "1"),
+        "--http", "httptools", "--loop", "uvloop", "--no-access-log", "--no-server-header",
         # A client may not make the server buffer more than this per WebSocket frame (frames
         # over 16 KiB are refused by the stream anyway; uvicorn's default is 16 MiB).
-        "--no-server-header", "--ws-max-size", "65536",
+        "--ws-max-size", "65536",
+        # Only nginx reaches the socket, and it replaces X-Forwarded-For with the address it saw.
+        "--proxy-headers", "--forwarded-allow-ips", "*",
+        "--timeout-graceful-shutdown", "10",
     ],
     "worker": [
         str(BIN / "celery"), "-A", "openchance", "worker",
@@ -42,9 +76,67 @@ PROCESSES = {
     ],
     "beat": [
         str(BIN / "celery"), "-A", "openchance", "beat", "--loglevel", "INFO",
-        "--schedule", str(BASE_DIR / ".local" / "celerybeat-schedule"),
+        "--schedule", str(RUN_DIR / "celerybeat-schedule"),
     ],
 }  # fmt: skip
+
+# The web processes learn that nginx stands in front: the client address is the one it sets.
+WEB_ENV = {"API_TRUSTED_PROXY_COUNT": "1", "RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP"}
+
+
+def nginx_config() -> str:
+    """nginx's configuration for `make run`: the production includes, upstreams on our sockets."""
+    temp = RUN_DIR / "nginx-temp"
+    # nginx started by root hands requests to workers running as nobody, who could neither
+    # reach the sockets nor write the temporary directories under RUN_DIR.
+    user = "user root;" if os.geteuid() == 0 else ""
+    access_log = "access_log /dev/stdout;" if ACCESS_LOG else "access_log off;"
+    return f"""# Written by scripts/run.py on every start; edit deploy/nginx/*.conf instead.
+{user}
+worker_processes 1;
+daemon off;
+pid {RUN_DIR / "nginx.pid"};
+error_log stderr warn;
+events {{ worker_connections 1024; }}
+http {{
+    {access_log}
+    client_body_temp_path {temp / "body"};
+    proxy_temp_path {temp / "proxy"};
+    fastcgi_temp_path {temp / "fastcgi"};
+    uwsgi_temp_path {temp / "uwsgi"};
+    scgi_temp_path {temp / "scgi"};
+    upstream openchance_web {{ server unix:{WEB_SOCKET}; keepalive 16; }}
+    upstream openchance_ws {{ server unix:{STREAM_SOCKET}; }}
+    map "" $openchance_forwarded_proto {{ default $scheme; }}
+    include {NGINX_INCLUDES / "openchance-http.conf"};
+    server {{
+        listen {HOST}:{PORT};
+        include {NGINX_INCLUDES / "openchance-server.conf"};
+    }}
+}}
+"""
+
+
+def selected() -> dict[str, list[str]]:
+    names = os.environ.get("RUN_PROCESSES", "")
+    wanted = [name.strip() for name in names.split(",") if name.strip()] or list(PROCESSES)
+    unknown = set(wanted) - set(PROCESSES)
+    if unknown:
+        sys.exit(f"[run] RUN_PROCESSES names unknown processes: {', '.join(sorted(unknown))}")
+    return {name: PROCESSES[name] for name in wanted}
+
+
+def prepare(processes: dict[str, list[str]]) -> None:
+    (RUN_DIR / "nginx-temp").mkdir(parents=True, exist_ok=True)
+    for socket_path in (WEB_SOCKET, STREAM_SOCKET):
+        socket_path.unlink(missing_ok=True)  # left behind by a process that was killed
+    if "front" in processes:
+        if NGINX is None:
+            sys.exit(
+                "[run] nginx is not installed: `make run` installs it (apt-get); elsewhere "
+                "install nginx (e.g. `brew install nginx`) and run again."
+            )
+        (RUN_DIR / "nginx.conf").write_text(nginx_config())
 
 
 def web_answers() -> bool:
@@ -56,6 +148,8 @@ def web_answers() -> bool:
 
 
 def main() -> int:
+    processes = selected()
+    prepare(processes)
     children: dict[str, subprocess.Popen] = {}
     stopping = False
 
@@ -66,13 +160,14 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop_all)
     signal.signal(signal.SIGTERM, stop_all)
 
-    for name, command in PROCESSES.items():
+    for name, command in processes.items():
+        env = {**os.environ, **WEB_ENV} if name in ("web", "stream") else None
         # Each child gets its own process group so a terminal's Ctrl-C reaches us first and we
         # stop them in order, instead of all of them racing each other.
-        children[name] = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
+        children[name] = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
         print(f"[run] started {name} (pid {children[name].pid})", flush=True)
 
-    banner_pending = True
+    banner_pending = "front" in children
     started_at = time.monotonic()
     exit_code = 0
     while not stopping:
@@ -81,7 +176,7 @@ def main() -> int:
             banner = BASE_DIR / ".local" / "banner.txt"
             if banner.exists():
                 print(banner.read_text(), flush=True)
-            print("[run] Ctrl-C stops the web server, the workers and beat.", flush=True)
+            print("[run] Ctrl-C stops the web servers, the workers and beat.", flush=True)
         for name, child in children.items():
             if child.poll() is not None:
                 print(f"[run] {name} exited with {child.returncode}; stopping the rest", flush=True)
@@ -90,10 +185,12 @@ def main() -> int:
                 break
         time.sleep(0.3)
 
-    for child in children.values():
+    for name, child in children.items():
         if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
+            # nginx: SIGQUIT is its graceful stop (SIGTERM drops requests in flight). The web
+            # servers finish their requests and push their usage buffers on SIGTERM.
+            child.send_signal(signal.SIGQUIT if name == "front" else signal.SIGTERM)
+    deadline = time.monotonic() + 25
     for child in children.values():
         try:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
