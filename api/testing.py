@@ -121,12 +121,12 @@ def platform_server(
         )
     platform = Platform(f"http://127.0.0.1:{port}", port, run_dir, process, log_file)
     try:
-        if "front" in processes.split(","):
+        names = processes.split(",")
+        for name in ("web", "stream"):
+            if name in names:
+                _wait_until(lambda n=name: _accepts(run_dir / f"{n}.sock"), process, log_file)
+        if "front" in names:
             _wait_until(lambda: _answers(f"{platform.base_url}/livez"), process, log_file)
-        else:
-            for name in ("web", "stream"):
-                if name in processes.split(","):
-                    _wait_until(lambda n=name: _accepts(run_dir / f"{n}.sock"), process, log_file)
         yield platform
     finally:
         platform.stop()

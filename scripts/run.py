@@ -19,6 +19,7 @@ stops them all; if one of them exits, the others are stopped too and the exit co
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -139,7 +140,14 @@ def prepare(processes: dict[str, list[str]]) -> None:
         (RUN_DIR / "nginx.conf").write_text(nginx_config())
 
 
-def web_answers() -> bool:
+def web_answers(processes) -> bool:
+    """Whether the front answers /livez (through the web server) and the stream server listens."""
+    if "stream" in processes:
+        with socket.socket(socket.AF_UNIX) as sock:
+            try:
+                sock.connect(str(STREAM_SOCKET))
+            except OSError:
+                return False
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/livez", timeout=1) as response:  # noqa: S310
             return response.status == 200
@@ -171,7 +179,7 @@ def main() -> int:
     started_at = time.monotonic()
     exit_code = 0
     while not stopping:
-        if banner_pending and (web_answers() or time.monotonic() - started_at > 60):
+        if banner_pending and (web_answers(processes) or time.monotonic() - started_at > 60):
             banner_pending = False
             banner = BASE_DIR / ".local" / "banner.txt"
             if banner.exists():
