@@ -75,7 +75,7 @@ async def _load(port: int, path: str, host: str, key: str, seconds: float) -> li
     return latencies
 
 
-def _percentile(values: list[float], fraction: float) -> float:
+def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
@@ -102,16 +102,23 @@ def _server_start(port: int) -> subprocess.Popen:
             time.sleep(0.2)
 
 
-def _stats(port: int, host: str, reset: bool = False) -> dict:
+def server_stats(port: int, host: str, reset: bool = False) -> dict:
+    """The bench server's counters (``bench.gateway_app.counters``), optionally reset."""
     path = "/bench/stats/reset" if reset else "/bench/stats"
     return httpx.get(f"http://127.0.0.1:{port}{path}", headers={"Host": host}).json()
 
 
-def main() -> None:
-    run = uuid.uuid4().hex[:6]
-    plan = Plan.objects.create(
+def unlimited_plan_create(run: str) -> Plan:
+    """A private plan whose limits are far above what the machine serves: the limiter runs its
+    full path and never refuses."""
+    return Plan.objects.create(
         code=f"bench-{run}", name="Bench", rate_per_second=10**9, burst=10**9, is_public=False
     )
+
+
+def main() -> None:
+    run = uuid.uuid4().hex[:6]
+    plan = unlimited_plan_create(run)
     provisioned = organisation_provision(
         slug=f"bench-gw-{run}",
         name="Bench",
@@ -131,9 +138,9 @@ def main() -> None:
             asyncio.run(_load(port, path, host, key, 1.5))
         for _ in range(ROUNDS):
             for path in (UNGATED, GATED):
-                _stats(port, host, reset=True)
+                server_stats(port, host, reset=True)
                 latencies = asyncio.run(_load(port, path, host, key, SECONDS))
-                stats = _stats(port, host)
+                stats = server_stats(port, host)
                 results[path] += latencies
                 throughput[path].append(len(latencies) / SECONDS)
                 for name in ("requests", "sql", "requests_with_sql", "redis"):
@@ -146,8 +153,8 @@ def main() -> None:
 
     load_after = os.getloadavg()[0]
     rps = {path: statistics.mean(values) for path, values in throughput.items()}
-    p50 = {path: _percentile(values, 0.50) * 1000 for path, values in results.items()}
-    p99 = {path: _percentile(values, 0.99) * 1000 for path, values in results.items()}
+    p50 = {path: percentile(values, 0.50) * 1000 for path, values in results.items()}
+    p99 = {path: percentile(values, 0.99) * 1000 for path, values in results.items()}
     ratio = rps[GATED] / rps[UNGATED]
     per_request = {
         path: {name: c[name] / max(c["requests"], 1) for name in ("sql", "redis")}
