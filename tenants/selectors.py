@@ -12,8 +12,14 @@ from tenants.models import Domain, Membership, Tenant, User
 HostKind = Literal["public", "api", "tenant"]
 
 # Host → tenant answers are cached in each process for this long: a resolved host costs no query,
-# and a suspension or a removed domain reaches every process within this many seconds.
+# and a suspension or a removed domain reaches every process within this many seconds — or, for
+# a known host, up to HOST_CACHE_CONFIRMED_SECONDS while the process keeps confirming that it saw
+# every invalidation (the API gateway does on each call; see core.cache). Unknown hosts are
+# remembered HOST_CACHE_SECONDS only, and at most HOST_CACHE_MAX_ENTRIES hosts (LRU): a flood of
+# made-up Host headers evicts only itself.
 HOST_CACHE_SECONDS = 5.0
+HOST_CACHE_CONFIRMED_SECONDS = 120.0
+HOST_CACHE_MAX_ENTRIES = 10_000
 
 
 @dataclass(frozen=True)
@@ -22,7 +28,12 @@ class HostResolution:
     tenant: Tenant | None = None
 
 
-_host_cache = TtlCache(ttl=HOST_CACHE_SECONDS)
+_host_cache = TtlCache(
+    ttl=HOST_CACHE_SECONDS,
+    max_entries=HOST_CACHE_MAX_ENTRIES,
+    confirmed_ttl=HOST_CACHE_CONFIRMED_SECONDS,
+    is_none_confirmable=False,
+)
 
 
 def host_cache_clear() -> None:

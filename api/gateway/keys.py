@@ -1,18 +1,23 @@
 """Key authentication: a presented bearer token → the verified ``KeyContext`` of the call.
 
-Verified keys are kept in process memory for ``API_KEY_CACHE_SECONDS`` (5 s): a warm call runs no
-SQL. One lookup per key at a time: concurrent calls with the same cold key share the first one's
-answer — or its error, so that while PostgreSQL is unavailable they fail together within the pool
-timeout instead of one after another — and calls with different keys never wait for each other.
+Verified keys are kept in process memory for ``API_KEY_CACHE_SECONDS`` (5 s), or up to
+``API_KEY_CACHE_CONFIRMED_SECONDS`` (120 s) while this process keeps confirming the invalidation
+generation (every call's Redis round trip carries it, ``pipeline.cache_generation``): a warm call
+runs no SQL, and with thousands of tenants' keys in rotation a key is not reloaded every 5 s.
+The cache is LRU-bounded (``KEY_CACHE_MAX_ENTRIES``). One lookup per key at a time: concurrent
+calls with the same cold key share the first one's answer — or its error, so that while
+PostgreSQL is unavailable they fail together within the pool timeout instead of one after
+another — and calls with different keys never wait for each other.
 Unknown keys are cached too (as ``None``, for the same time), so repeating one costs no lookup.
 A key this process has not verified costs a lookup only while its client address is within its
 failed-authentication limit (``api.gateway.auth_guard``): random keys with a valid checksum
 cannot flood PostgreSQL. The cache registers for the ``tenant``, ``api_key`` and ``plan``
 invalidation topics (``core.invalidation``), so a suspension, a revocation, a roll or a plan
-change reaches this process at once and every other within 5 s.
+change made through a service reaches this process at once and every other at its next call
+(the generation moved); with Redis unreachable, within 5 s. A change written to PostgreSQL by
+hand, past the services, reaches them within ``API_KEY_CACHE_CONFIRMED_SECONDS``.
 """
 
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,6 +29,7 @@ from api.gateway.auth_guard import (
     client_address_current,
 )
 from api.gateway.errors import InsufficientScopeError, InvalidApiKeyError, TenantSuspendedError
+from api.gateway.pipeline import cache_generation
 from apikeys.keys import api_key_hash, api_key_parse
 from apikeys.scopes import scope_is_granted
 from apikeys.selectors import api_key_secret_find
@@ -32,6 +38,7 @@ from billing.selectors import period_bounds, plan_of
 from core.cache import TtlCache
 from metering.selectors import usage_period_billable_calls
 from tenants.models import Tenant
+from tenants.selectors import host_cache_clear
 
 
 @dataclass(frozen=True)
@@ -50,9 +57,10 @@ class KeyContext:
     tenant: Tenant  # the row whose schema serves the call: live row, or the sandbox twin
     organisation: Tenant  # the live row: plan, status, domains, billing
     plan: Plan
-    # Billable calls of the current period in PostgreSQL when the key was loaded: seeds the
-    # Redis quota counter if Redis lost it.
+    # Billable calls of the period starting at seed_period_start in PostgreSQL when the key was
+    # loaded: seeds the Redis quota counter if Redis lost it (in that period only).
     period_calls_seed: int
+    seed_period_start: datetime | None = None
 
     @property
     def livemode(self) -> bool:
@@ -62,55 +70,41 @@ class KeyContext:
         return scope_is_granted(granted=self.scopes, required=required)
 
 
-_key_cache = TtlCache(ttl=5.0, max_entries=50_000)
-_MISSING = object()
-
-
-class _Lookup:
-    """One key's lookup in flight: the calls that want the same key wait for its outcome."""
-
-    def __init__(self):
-        self.done = threading.Event()
-        self.context: KeyContext | None = None
-        self.error: BaseException | None = None
-
-
-_lookups: dict[str, _Lookup] = {}
-_lookups_lock = threading.Lock()
+# Verified keys: API_KEY_CACHE_SECONDS (5 s), or up to API_KEY_CACHE_CONFIRMED_SECONDS while the
+# gateway's round trips confirm the invalidation generation (``pipeline.cache_generation``; see
+# ``core.cache``). LRU past max_entries (a context is a few KiB: the tenant and plan rows).
+KEY_CACHE_MAX_ENTRIES = 20_000
+_key_cache = TtlCache(
+    ttl=5.0,
+    max_entries=KEY_CACHE_MAX_ENTRIES,
+    confirmed_ttl=getattr(settings, "API_KEY_CACHE_CONFIRMED_SECONDS", 120.0),
+)
 
 
 def _key_context_get(secret_hash: str) -> KeyContext | None:
     """The cached context (None: unknown key), or the outcome of one lookup shared by every call
-    that wants this key meanwhile."""
-    with _lookups_lock:
-        cached = _key_cache.get(secret_hash, _MISSING)
-        if cached is not _MISSING:
-            return cached
-        lookup = _lookups.get(secret_hash)
-        is_leader = lookup is None
-        if is_leader:
-            lookup = _lookups[secret_hash] = _Lookup()
-    if not is_leader:
-        lookup.done.wait()
-        if lookup.error is not None:
-            raise lookup.error
-        return lookup.context
-    try:
-        lookup.context = _key_context_load(secret_hash)
-        _key_cache.set(secret_hash, lookup.context, ttl=settings.API_KEY_CACHE_SECONDS)
-    except BaseException as exc:
-        lookup.error = exc
-        raise
-    finally:
-        with _lookups_lock:
-            _lookups.pop(secret_hash, None)
-        lookup.done.set()
-    return lookup.context
+    that wants this key meanwhile (``TtlCache.get_or_load``)."""
+    return _key_cache.get_or_load(
+        secret_hash,
+        lambda: _key_context_load(secret_hash),
+        ttl=settings.API_KEY_CACHE_SECONDS,
+    )
 
 
 def key_cache_clear() -> None:
-    """Forget verified keys in this process (others forget theirs within API_KEY_CACHE_SECONDS)."""
+    """Forget verified keys and host answers in this process, and move the invalidation
+    generation in Redis so that every other process forgets them at its next call (within
+    API_KEY_CACHE_SECONDS whatever happens)."""
+    _caches_forget()
+    cache_generation.bump()
+
+
+def _caches_forget() -> None:
     _key_cache.clear()
+    host_cache_clear()
+
+
+cache_generation.on_change(_caches_forget)
 
 
 def _key_context_load(secret_hash: str) -> KeyContext | None:
@@ -142,6 +136,7 @@ def _key_context_load(secret_hash: str) -> KeyContext | None:
         period_calls_seed=usage_period_billable_calls(
             organisation_id=organisation.pk, since=period_start
         ),
+        seed_period_start=period_start,
     )
 
 

@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 from redis.exceptions import RedisError
 
 from api.gateway.keys import KeyContext
-from api.gateway.pipeline import COUNTER_TTL_SECONDS, redis_client, redis_state, usage_buffer
+from api.gateway.pipeline import (
+    CACHE_GENERATION_KEY,
+    COUNTER_TTL_SECONDS,
+    cache_generation,
+    redis_client,
+    redis_state,
+    usage_buffer,
+)
 from billing.selectors import period_bounds
 
 
@@ -93,8 +100,15 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
     period_start, period_end = period_bounds()
     included = plan.included_calls
     cap = included if (plan.is_hard_cap and included and context.livemode) else 0
-    args = [rate, burst, cost, 1 if context.livemode else 0, cap or 0, context.period_calls_seed]
-    keys = [_bucket_key(context), _period_key(context.organisation.pk, period_start)]
+    # The seed is the ledger's count for the period the context was loaded in: a context loaded
+    # in the last seconds of a month must not seed the next month's counter with it.
+    seed = context.period_calls_seed if context.seed_period_start == period_start else 0
+    args = [rate, burst, cost, 1 if context.livemode else 0, cap or 0, seed]
+    keys = [
+        _bucket_key(context),
+        _period_key(context.organisation.pk, period_start),
+        CACHE_GENERATION_KEY,
+    ]
     reply = None
     if redis_state.is_available:
         try:
@@ -124,7 +138,8 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
             is_degraded=True,
             **common,
         )
-    allowed, code, tokens, retry_ms, used = (int(value) for value in reply)
+    allowed, code, tokens, retry_ms, used, generation = (int(value) for value in reply)
+    cache_generation.seen(generation)
     retry_after = None
     if code == 1:
         retry_after = max(1, math.ceil(retry_ms / 1000))

@@ -1,7 +1,8 @@
 """The gateway's one Redis round trip per call, and the usage buffer that rides on it.
 
 ``_UsageBuffer.push_with`` sends one pipeline: the limit script (``limits``) plus an XADD per
-usage record waiting in this process (``metering``). When the process is idle a background thread
+usage record waiting in this process (``metering``); the script also returns the cache
+invalidation generation (``cache_generation``). When the process is idle a background thread
 pushes the buffer within ``USAGE_PUSH_INTERVAL``. ``redis_state`` is a small circuit breaker: after
 a Redis error the gateway leaves Redis alone for ``GATEWAY_REDIS_RETRY_SECONDS`` (fail-open).
 """
@@ -18,16 +19,18 @@ from django.conf import settings
 from django_redis import get_redis_connection
 from redis.exceptions import NoScriptError, RedisError
 
+from core.cache import freshness
 from metering.records import USAGE_STREAM
 
 logger = logging.getLogger(__name__)
 
 
-# KEYS: bucket, period counter (live calls of the month).
+# KEYS: bucket, period counter (live calls of the month), cache invalidation generation.
 # ARGV: rate/s, burst, cost, count the call (1/0), hard cap (0: none), counter seed, counter ttl.
-# Returns {allowed, code (0 ok, 1 rate, 2 quota), tokens left, retry after ms, period calls}.
-# The clock is Redis's own (TIME), so every process agrees on it.
+# Returns {allowed, code (0 ok, 1 rate, 2 quota), tokens left, retry after ms, period calls,
+# invalidation generation}. The clock is Redis's own (TIME), so every process agrees on it.
 _LIMIT_LUA = """
+local generation = tonumber(redis.call('GET', KEYS[3]) or '0')
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rate = tonumber(ARGV[1])
@@ -49,12 +52,12 @@ end
 tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000)
 local ttl = math.ceil(burst * 1000 / rate) + 1000
 if cap > 0 and used >= cap then
-  return {0, 2, math.floor(tokens), 0, used}
+  return {0, 2, math.floor(tokens), 0, used, generation}
 end
 if tokens < cost then
   redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
   redis.call('PEXPIRE', KEYS[1], ttl)
-  return {0, 1, math.floor(tokens), math.ceil((cost - tokens) * 1000 / rate), used}
+  return {0, 1, math.floor(tokens), math.ceil((cost - tokens) * 1000 / rate), used, generation}
 end
 tokens = tokens - cost
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
@@ -62,10 +65,12 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 if count_call == 1 then
   used = redis.call('INCR', KEYS[2])
 end
-return {1, 0, math.floor(tokens), 0, used}
+return {1, 0, math.floor(tokens), 0, used, generation}
 """
 _LIMIT_SHA = hashlib.sha1(_LIMIT_LUA.encode()).hexdigest()  # noqa: S324 - Redis's script id
 COUNTER_TTL_SECONDS = 40 * 24 * 3600
+CACHE_GENERATION_KEY = "oc:cache-generation"
+LIMIT_SCRIPT_KEYS = 3
 
 
 class _RedisState:
@@ -92,6 +97,55 @@ class _RedisState:
 
 
 redis_state = _RedisState()
+
+
+class _CacheGeneration:
+    """Cross-process invalidation of the per-process caches (key contexts, host answers).
+
+    A write that changes what they hold moves a counter in Redis (``bump``, from the services'
+    ``caches_invalidate`` callbacks); every call's limit script returns it (``seen``), so each
+    process notices a change at its next call and forgets its caches. Each sighting also
+    *confirms* ``core.cache.freshness``: while calls keep confirming, cached entries may live
+    past their short TTL (see ``core.cache``); when Redis is unreachable nothing confirms and
+    they expire as before."""
+
+    def __init__(self):
+        self._value: int | None = None
+        self._callbacks: list = []
+        self._lock = threading.Lock()
+
+    def on_change(self, callback) -> None:
+        if callback not in self._callbacks:
+            self._callbacks.append(callback)
+
+    def seen(self, value: int) -> None:
+        if value != self._value:
+            with self._lock:
+                changed = self._value is not None and value != self._value
+                self._value = value
+            if changed:
+                for callback in self._callbacks:
+                    callback()
+        freshness.confirm()
+
+    def bump(self) -> None:
+        if not redis_state.is_available:
+            return  # the others expire their entries within the short TTL without confirmation
+        try:
+            value = redis_client().incr(CACHE_GENERATION_KEY)
+        except RedisError as exc:
+            redis_state.failed(exc)
+            return
+        with self._lock:  # this process has forgotten its caches already (the caller did)
+            self._value = value
+
+    def forget(self) -> None:
+        """Tests: behave as a process that has not seen the generation yet."""
+        self._value = None
+        freshness.reset()
+
+
+cache_generation = _CacheGeneration()
 
 
 def redis_client():
@@ -151,7 +205,7 @@ class _UsageBuffer:
         redis = redis_client()
         pipe = redis.pipeline(transaction=False)
         if limit_args is not None:
-            pipe.evalsha(_LIMIT_SHA, 2, *limit_args)
+            pipe.evalsha(_LIMIT_SHA, LIMIT_SCRIPT_KEYS, *limit_args)
         for fields in records:
             pipe.xadd(USAGE_STREAM, fields)
         try:
@@ -165,7 +219,7 @@ class _UsageBuffer:
             if isinstance(reply, NoScriptError):
                 # First call against this Redis (or it restarted): load the script, run it again.
                 redis.script_load(_LIMIT_LUA)
-                reply = redis.evalsha(_LIMIT_SHA, 2, *limit_args)
+                reply = redis.evalsha(_LIMIT_SHA, LIMIT_SCRIPT_KEYS, *limit_args)
             elif isinstance(reply, Exception):
                 raise reply
         failed = [f for f, r in zip(records, replies, strict=True) if isinstance(r, Exception)]
