@@ -7,11 +7,14 @@ Variants, each in a server process of its own (one worker process, ``DEBUG`` off
 - ``me``: ``GET /v1/me`` through the whole platform (middleware, key, limits, metering);
 - ``list``: ``GET /v1/challenges?limit=10`` over a tenant holding 1,000 challenges.
 
-Each runs under every server of ``BENCH_SERVERS`` (default ``gunicorn,granian,uvicorn``: gunicorn's
-sync WSGI worker, granian's WSGI worker with ``BENCH_THREADS`` blocking threads as ``make run``
-starts it, uvicorn's ASGI with httptools and uvloop). The load generator is wrk (Debian's; ``make
-bench`` installs it), one thread and ``BENCH_CONNECTIONS`` keep-alive connections (4), so it takes
-a fraction of one core and leaves the other to the server. All variants are measured alternately,
+Each runs under every server of ``BENCH_SERVERS`` (default ``make-run,gunicorn,granian,uvicorn``:
+``make run``'s topology — ``scripts/run.py``'s nginx in front of granian, one web worker, through
+``api.testing.platform_server``, the platform variants only, measured against the bare view
+under granian; gunicorn's sync WSGI worker; granian's WSGI worker with ``BENCH_THREADS`` (4)
+blocking threads, as ``make run`` starts it; uvicorn's ASGI with httptools and uvloop). The load
+generator is wrk (Debian's; ``make bench`` installs it), one thread and ``BENCH_CONNECTIONS`` (4)
+keep-alive connections, so it takes a fraction of one core and leaves the other to the server.
+All variants are measured alternately,
 ``BENCH_ROUNDS`` rounds (2) of ``BENCH_SECONDS`` (5 s) each after a warm-up, then once more with
 one connection for ``BENCH_LATENCY_SECONDS`` (3 s): at one request in flight p99 is the service
 time, not queueing, so the difference to the bare view is the latency the platform adds.
@@ -42,7 +45,9 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
+from contextlib import ExitStack  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
+from tempfile import TemporaryDirectory  # noqa: E402
 
 BASE_DIR = _HERE.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -53,10 +58,11 @@ import django  # noqa: E402
 django.setup()
 
 import httpx  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
-from api.testing import free_port  # noqa: E402
+from api.testing import free_port, platform_server  # noqa: E402
 from bench.gateway import server_stats, unlimited_plan_create  # noqa: E402
 from marketplace.models import Challenge  # noqa: E402
 from organisations.services import organisation_provision  # noqa: E402
@@ -67,7 +73,7 @@ LATENCY_SECONDS = float(os.environ.get("BENCH_LATENCY_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
-SERVERS = os.environ.get("BENCH_SERVERS", "gunicorn,granian,uvicorn").split(",")
+SERVERS = os.environ.get("BENCH_SERVERS", "make-run,gunicorn,granian,uvicorn").split(",")
 ROWS = 1000
 BIN = Path(sys.executable).parent
 
@@ -120,7 +126,10 @@ SERVER_LABELS = {
     "gunicorn": "gunicorn, WSGI, 1 sync worker",
     "granian": f"granian, WSGI, 1 worker, {THREADS} blocking threads",
     "uvicorn": "uvicorn, ASGI (httptools, uvloop), 1 worker",
+    "make-run": "make run's topology (scripts/run.py: nginx -> granian WSGI), 1 web worker",
 }
+# Servers that cannot serve the bare view measure against the bare view under this one.
+CEILING_OF = {"make-run": "granian"}
 
 
 def server_command(server: str, variant: Variant, port: int) -> list[str]:
@@ -150,13 +159,31 @@ class Server:
     variant: Variant
     port: int
     process: subprocess.Popen
+    stop: object = None  # how to stop it, when not by signalling its process group
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}{self.variant.path}"
 
 
-def server_start(server: str, variant: Variant) -> Server:
+def server_start(server: str, variant: Variant, stack: ExitStack) -> Server:
+    if server == "make-run":
+        # api.testing.platform_server runs scripts/run.py as `make run` does (front and web
+        # only), on this process's database and Redis rather than the test ones.
+        platform = stack.enter_context(
+            platform_server(
+                log_dir=Path(stack.enter_context(TemporaryDirectory(prefix="bench-http-"))),
+                processes="front,web",
+                OPENCHANCE_ENV=os.environ.get("OPENCHANCE_ENV", "local"),
+                DATABASE_URL=os.environ.get("DATABASE_URL", _database_url()),
+                REDIS_URL=settings.REDIS_URL,
+                CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+                DJANGO_SETTINGS_MODULE=variant.settings,
+                DEBUG="false",
+                WEB_THREADS=str(THREADS),
+            )
+        )
+        return Server(server, variant, platform.port, platform.process, stop=platform.stop)
     port = free_port()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=variant.settings, DEBUG="false")
     env.setdefault("OPENCHANCE_ENV", "local")
@@ -180,7 +207,14 @@ def server_wait(server: Server) -> None:
             time.sleep(0.3)
 
 
+def _database_url() -> str:
+    database = settings.DATABASES["default"]
+    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
 def server_stop(server: Server) -> None:
+    if server.stop is not None:
+        return  # the ExitStack stops it
     if server.process.poll() is None:
         os.killpg(server.process.pid, 15)
         try:
@@ -236,8 +270,19 @@ def _ms(text: str) -> float:
     return float(number) * _UNIT_MS[unit]
 
 
-def wrk_run(url: str, *, seconds: float, connections: int, headers: dict[str, str]) -> Measurement:
+def wrk_run(
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    headers: dict[str, str],
+    script: Path | None = None,
+) -> Measurement:
+    """One wrk run (one thread, ``connections`` keep-alive connections); ``script`` is a wrk Lua
+    script (e.g. one that picks the request's headers)."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(  # noqa: S603 - wrk with our own arguments
@@ -343,11 +388,15 @@ def report(results: Results, servers: list[Server], load: tuple[float, float]) -
     )
     rss = {(s.name, s.variant.name): worker_rss_mib(s.process.pid) for s in servers}
     for server_name in SERVERS:
-        print(f"  {SERVER_LABELS[server_name]}")
-        bare = _summary(results.throughput[(server_name, "bare")])
-        bare_latency = _summary(results.latency[(server_name, "bare")])
+        ceiling = CEILING_OF.get(server_name, server_name)
+        against = "" if ceiling == server_name else f" (the bare view's figures: {ceiling}'s)"
+        print(f"  {SERVER_LABELS[server_name]}{against}")
+        bare = _summary(results.throughput[(ceiling, "bare")])
+        bare_latency = _summary(results.latency[(ceiling, "bare")])
         for variant in VARIANTS:
             slot = (server_name, variant.name)
+            if slot not in results.throughput:
+                continue
             loaded, alone = _summary(results.throughput[slot]), _summary(results.latency[slot])
             line = (
                 f"    {variant.label:<44} {loaded.requests_per_second:7.0f} req/s"
@@ -383,18 +432,22 @@ def main() -> None:
     host, key = provisioned.domains[0], provisioned.live_key
     servers: list[Server] = []
     try:
-        for server_name in SERVERS:
-            for variant in VARIANTS:
-                servers.append(server_start(server_name, variant))
-        for server in servers:
-            server_wait(server)
-        load_before = os.getloadavg()[0]
-        results = measure(servers, host=host, key=key)
-        load_after = os.getloadavg()[0]
-        report(results, servers, (load_before, load_after))
+        with ExitStack() as stack:
+            try:
+                for server_name in SERVERS:
+                    for variant in VARIANTS:
+                        if variant.is_platform or server_name not in CEILING_OF:
+                            servers.append(server_start(server_name, variant, stack))
+                for server in servers:
+                    server_wait(server)
+                load_before = os.getloadavg()[0]
+                results = measure(servers, host=host, key=key)
+                load_after = os.getloadavg()[0]
+                report(results, servers, (load_before, load_after))
+            finally:
+                for server in servers:
+                    server_stop(server)
     finally:
-        for server in servers:
-            server_stop(server)
         tenant_delete(tenant=provisioned.tenant)
         plan.delete()
 

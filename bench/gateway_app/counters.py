@@ -4,7 +4,7 @@ import threading
 
 from django.db import connection
 
-COUNTS = {"requests": 0, "sql": 0, "requests_with_sql": 0, "redis": 0}
+COUNTS = {"requests": 0, "sql": 0, "requests_with_sql": 0, "redis": 0, "sql_in_tenant_schemas": 0}
 _lock = threading.Lock()
 
 
@@ -41,16 +41,19 @@ class SqlCountingMiddleware:
         if request.path.startswith("/bench/stats"):
             return self.get_response(request)
 
-        queries = 0
+        queries = in_tenant_schemas = 0
 
         def count(execute, sql, params, many, context):
-            nonlocal queries
+            nonlocal queries, in_tenant_schemas
             queries += 1
+            if connection.schema_name != "public":
+                in_tenant_schemas += 1
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
             response = self.get_response(request)
         _add("requests")
         _add("sql", queries)
+        _add("sql_in_tenant_schemas", in_tenant_schemas)
         _add("requests_with_sql", 1 if queries else 0)
         return response
