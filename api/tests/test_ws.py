@@ -283,6 +283,7 @@ def test_outbox_events_reach_the_stream_through_the_worker(
 ):
     from events.models import Event
     from events.services import event_emit
+    from webhooks.models import EventDispatch
 
     alpha = _session_tenants[0]
     with _open(ws_port, "alpha.localhost", keys["live"]) as ws:
@@ -296,6 +297,13 @@ def test_outbox_events_reach_the_stream_through_the_worker(
                 message = _recv(ws, timeout=20)
                 assert message["event"] == event.as_payload()
             finally:
+                # The stream hears of the event before the webhooks consumer of the same dispatch
+                # marks it fanned out: deleting it before that mark races the worker's insert.
+                wait_for(
+                    lambda: EventDispatch.objects.filter(event_id=event.id).exists(),
+                    timeout=20,
+                    message="the dispatch never finished",
+                )
                 Event.objects.filter(data__id="chl_ws_worker").delete()
     assert settings.WEBHOOK_QUEUE == "webhooks"
 
