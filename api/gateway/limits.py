@@ -61,8 +61,26 @@ def _bucket_key(context: KeyContext) -> str:
     return f"oc:rl:{context.organisation.pk}:{context.mode}"
 
 
-def _period_key(organisation_id: int, period_start: datetime) -> str:
-    return f"oc:calls:{organisation_id}:{period_start:%Y%m}"
+class _Period:
+    """The current billing period and its counter-key suffix (``YYYYMM`` of its start), computed
+    once per period: every call needs them, and ``period_bounds`` and ``strftime`` cost more
+    than the rest of the limit check's Python."""
+
+    def __init__(self):
+        self._bounds: tuple[datetime, datetime] | None = None
+        self._suffix = ""
+        self._end_timestamp = 0.0
+
+    def current(self) -> tuple[datetime, datetime, str]:
+        if self._bounds is None or time.time() >= self._end_timestamp:
+            start, end = period_bounds()
+            self._bounds, self._suffix = (start, end), f"{start:%Y%m}"
+            self._end_timestamp = end.timestamp()
+        start, end = self._bounds
+        return start, end, self._suffix
+
+
+_period = _Period()
 
 
 class _FallbackLimiter:
@@ -97,7 +115,7 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
     plan = context.plan
     rate, burst = max(plan.rate_per_second, 1), max(plan.burst, 1)
     cost = max(1, min(cost, burst))  # a cost above the burst could never pass
-    period_start, period_end = period_bounds()
+    period_start, period_end, period_suffix = _period.current()
     included = plan.included_calls
     cap = included if (plan.is_hard_cap and included and context.livemode) else 0
     # The seed is the ledger's count for the period the context was loaded in: a context loaded
@@ -106,7 +124,7 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
     args = [rate, burst, cost, 1 if context.livemode else 0, cap or 0, seed]
     keys = [
         _bucket_key(context),
-        _period_key(context.organisation.pk, period_start),
+        f"oc:calls:{context.organisation.pk}:{period_suffix}",  # live calls of the month
         CACHE_GENERATION_KEY,
     ]
     reply = None
