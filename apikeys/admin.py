@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from apikeys.models import ApiKey
+from core.invalidation import caches_invalidate
 
 
 @admin.register(ApiKey)
@@ -12,3 +13,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_filter = ["mode"]
     search_fields = ["id", "name", "tenant__slug", "last_four"]
     readonly_fields = ["id", "display_prefix", "last_four", "created_at", "last_used_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A revocation or an expiry set here reaches every gateway at its next call.
+        caches_invalidate("api_key")

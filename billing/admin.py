@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from billing.models import Plan
+from billing.services import plan_update
 
 
 @admin.register(Plan)
@@ -18,3 +19,7 @@ class PlanAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_public", "is_hard_cap"]
     search_fields = ["code", "name"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so the price list and every gateway's limits follow at once.
+        plan_update(plan=obj)

@@ -363,6 +363,10 @@ if IS_PRODUCTION and "API_KEY_PEPPER" not in os.environ:
 # A verified key is trusted from the process's memory for this long: revocations, expiry, plan
 # changes and suspensions reach every process within this many seconds.
 API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=5.0)
+# ... or up to this long while the process keeps confirming the cache invalidation generation
+# that every call's Redis round trip carries (a change made through a service then reaches every
+# process at its next call; one written to PostgreSQL by hand, within this).
+API_KEY_CACHE_CONFIRMED_SECONDS = env.float("API_KEY_CACHE_CONFIRMED_SECONDS", default=120.0)
 # Failed authentications (well-formed keys that are unknown, revoked, expired…) one client address
 # may make per window before keys it presents cost no more lookups (429; api/gateway/auth_guard.py).
 # Tests default to a high limit: the whole suite calls from 127.0.0.1, and it is not a flood.

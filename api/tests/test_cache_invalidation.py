@@ -107,3 +107,23 @@ def test_a_roll_without_grace_refuses_the_old_secret_next_call(api_client_factor
     problem(client.get("/v1/me"), 401, "invalid_api_key")
     rolled_client = _client(api_client_factory, rolled.secret, tenant, where)
     assert rolled_client.get("/v1/me").status_code == 200
+
+
+def test_a_plan_edited_in_the_admin_applies_to_the_next_call(api_client_factory, tenant):
+    """The operator admin saves plans through ``plan_update``, so the caches follow."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    # given
+    issued = api_key_create(tenant=tenant, name="warm")
+    client = _client(api_client_factory, issued.secret, tenant, "api")
+    _warm(client)
+    plan = Plan.objects.get(code="pro")
+    plan.burst = 66
+    request = RequestFactory().post("/admin/billing/plan/")
+
+    # when
+    admin.site._registry[Plan].save_model(request, plan, form=None, change=True)
+
+    # then
+    assert client.get("/v1/me")["X-RateLimit-Limit"] == "66"
