@@ -72,6 +72,10 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "djstripe",  # Stripe's objects, synced by billing.stripe (public schema)
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "apikeys",
     "metering",
     "billing",
@@ -103,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # PAGE_MIDDLEWARE, skipped by API calls (/v1/…, probes): they use no cookie, session or form.
     "core.middleware.PageMiddleware",
+    # allauth refuses to start unless it is listed here; inside PageMiddleware it sees the user.
+    "allauth.account.middleware.AccountMiddleware",
 ]
 # Run in this order by core.middleware.PageMiddleware for portal, admin and docs pages only.
 PAGE_MIDDLEWARE = [
@@ -282,6 +288,14 @@ AUTH_PASSWORD_VALIDATORS = [
 if IS_TEST:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 
+# --- Accounts of the portal and public site (django-allauth; portal/; README "Portal")
+# https://docs.allauth.org/en/latest/account/configuration.html
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# (portal settings below this line)
+
 # --- I18N / static
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -392,6 +406,12 @@ GATEWAY_REDIS_RETRY_SECONDS = env.float("GATEWAY_REDIS_RETRY_SECONDS", default=1
 # https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
 # Larger API bodies are refused with 413 payload_too_large.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+
+# --- Billing: subscriptions, invoices, Stripe, dunning, alerts, caps (billing/; README "Billing")
+# https://dj-stripe.dev/ — dj-stripe keeps Stripe's objects in the public schema.
+DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
+# (billing settings below this line)
 
 # --- Production hardening
 if IS_PRODUCTION:
