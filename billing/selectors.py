@@ -1,9 +1,22 @@
-"""Reads of billing: plans, the billing period, and which plan lifts a limit."""
+"""Reads of billing: plans, the billing period, which plan lifts a limit, subscriptions and the
+limits they put on calls, invoices, alerts, estimates and revenue."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import ROUND_FLOOR, Decimal
 
-from billing.models import Plan
+from billing.models import (
+    BillingAdjustment,
+    BillingAlert,
+    CreditNote,
+    Invoice,
+    Plan,
+    Subscription,
+)
 from core.cache import TtlCache
+from core.errors import NotFoundError
+from core.ids import id_is_wellformed
+from core.timestamps import timestamp_render as rfc3339
 
 # The plan a tenant without one is on. Provisioning always sets a plan; this covers rows made by
 # hand (operators, old data) so that such a tenant is limited like a free one, never unlimited.
@@ -12,7 +25,7 @@ DEFAULT_PLAN_CODE = "free"
 
 def period_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
     """The billing period containing ``now``: the calendar month (UTC), [start, end)."""
-    now = now or datetime.now(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     end = (
         start.replace(year=start.year + 1, month=1)
@@ -20,6 +33,22 @@ def period_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
         else start.replace(month=start.month + 1)
     )
     return start, end
+
+
+def period_parse(value: str) -> tuple[datetime, datetime]:
+    """``"2026-11"`` → that month's bounds; ``ValueError`` for anything else."""
+    try:
+        year_text, month_text = value.split("-")
+        if len(year_text) != 4 or len(month_text) != 2:
+            raise ValueError
+        start = datetime(int(year_text), int(month_text), 1, tzinfo=UTC)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a period (YYYY-MM).") from None
+    return period_bounds(start)
+
+
+def period_label(period_start: datetime) -> str:
+    return f"{period_start:%Y-%m}"
 
 
 def plan_get(*, code: str) -> Plan | None:
@@ -74,3 +103,252 @@ def plan_limit_text(plan: dict, *, limit: str) -> str:
         included = plan["included_calls"]
         return "unlimited calls" if included is None else f"{included:,} calls a month"
     return f"{plan['rate_per_second']}/s, burst {plan['burst']}"
+
+
+# --- Subscriptions and the limits they put on live calls
+
+
+class SubscriptionNotFound(NotFoundError):
+    code = "subscription_not_found"
+
+
+def subscription_of(organisation) -> Subscription:
+    """The subscription of an organisation (either twin). Creates none: provisioning does, and
+    migration 0007 gave every older tenant one (``subscription_ensure`` covers rows made by
+    hand). Raises ``SubscriptionNotFound``."""
+    organisation = organisation.organisation
+    subscription = (
+        Subscription.objects.select_related("organisation__plan", "scheduled_plan", "period_plan")
+        .filter(organisation_id=organisation.pk)
+        .first()
+    )
+    if subscription is None:
+        raise SubscriptionNotFound(f"Organisation {organisation.slug!r} has no subscription.")
+    return subscription
+
+
+def plan_bills_overage(plan: Plan, subscription: Subscription | None) -> bool:
+    """Whether calls past the plan's included ones are billed (rather than refused or free)."""
+    if plan.included_calls is None or plan.overage_unit_price <= 0:
+        return False
+    if plan.is_hard_cap:
+        return bool(
+            subscription is not None
+            and subscription.pay_as_you_go
+            and subscription.has_payment_method
+        )
+    return True
+
+
+@dataclass(frozen=True)
+class CallLimits:
+    """What billing allows an organisation's live calls this period (the gateway caches it like
+    the plan; every write that changes it calls ``caches_invalidate("plan")``).
+
+    - ``quota_calls``: billable calls past it → 429 ``quota_exceeded`` (a hard-capped plan
+      without pay-as-you-go); None: no quota.
+    - ``spend_cap_calls``: billable calls past it → 402 ``spend_cap_reached``; None: no cap (or
+      nothing billed per call). It is ``included + floor(allowance / unit price)``, allowance the
+      cap (kind ``overage``) or the cap minus the period's fixed charges (kind ``total``: base
+      fee and prorations), never below the included calls.
+    - ``is_restricted``: set by dunning → 402 ``payment_required`` (``restricted_reason``).
+    Sandbox calls are never subject to any of these.
+    """
+
+    quota_calls: int | None
+    spend_cap_calls: int | None
+    spend_cap_amount: int | None
+    spend_cap_kind: str
+    currency: str
+    is_restricted: bool
+    restricted_reason: str
+    included_calls: int | None
+    overage_unit_price: Decimal
+    plan_code: str
+
+
+def _period_fixed_charges(subscription: Subscription, period_start: datetime) -> int:
+    """Base fee and pending adjustments of the period: what a ``total`` cap spends first."""
+    from billing.rating import base_fee_amount
+
+    plan = subscription.period_plan or subscription.organisation.plan
+    adjustments = BillingAdjustment.objects.filter(
+        organisation_id=subscription.organisation_id,
+        period_start=period_start,
+        invoice__isnull=True,
+    ).values_list("amount", flat=True)
+    base = base_fee_amount(plan=plan, subscription=subscription) if plan else 0
+    return base + sum(adjustments)
+
+
+def call_limits_of(organisation) -> CallLimits:
+    """The limits of an organisation's (either twin's) live calls; see ``CallLimits``. An
+    organisation without a subscription (rows made by hand) is limited by its plan alone."""
+    organisation = organisation.organisation
+    plan = plan_of(organisation)
+    subscription = Subscription.objects.filter(organisation_id=organisation.pk).first()
+    if subscription is not None:
+        subscription.organisation = organisation
+    bills_overage = plan_bills_overage(plan, subscription)
+    quota_calls = (
+        plan.included_calls
+        if plan.is_hard_cap and plan.included_calls is not None and not bills_overage
+        else None
+    )
+    spend_cap_calls = None
+    cap = subscription.spend_cap_amount if subscription is not None else None
+    kind = subscription.spend_cap_kind if subscription is not None else "overage"
+    if cap is not None and bills_overage:
+        allowance = cap
+        if kind == Subscription.SpendCapKind.TOTAL:
+            allowance -= _period_fixed_charges(subscription, subscription.current_period_start)
+        extra = (
+            int((Decimal(allowance) / plan.overage_unit_price).to_integral_value(ROUND_FLOOR))
+            if allowance > 0
+            else 0
+        )
+        spend_cap_calls = plan.included_calls + extra
+    is_restricted = subscription is not None and subscription.restricted_at is not None
+    return CallLimits(
+        quota_calls=quota_calls,
+        spend_cap_calls=spend_cap_calls,
+        spend_cap_amount=cap,
+        spend_cap_kind=kind,
+        currency=plan.currency,
+        is_restricted=is_restricted,
+        restricted_reason=(
+            "An invoice is past due: pay it to restore live API calls." if is_restricted else ""
+        ),
+        included_calls=plan.included_calls,
+        overage_unit_price=plan.overage_unit_price,
+        plan_code=plan.code,
+    )
+
+
+def subscription_as_dict(subscription: Subscription) -> dict:
+    """A subscription as the API and its events render it."""
+    plan = subscription.organisation.plan
+    return {
+        "id": subscription.public_id,
+        "object": "subscription",
+        "status": subscription.status,
+        "provider": subscription.provider,
+        "plan": plan.code if plan else DEFAULT_PLAN_CODE,
+        "current_period_start": rfc3339(subscription.current_period_start),
+        "current_period_end": rfc3339(subscription.current_period_end),
+        "trial_end": rfc3339(subscription.trial_end),
+        "scheduled_plan": subscription.scheduled_plan.code if subscription.scheduled_plan else None,
+        "cancel_at_period_end": subscription.cancel_at_period_end,
+        "cancelled_at": rfc3339(subscription.cancelled_at),
+        "has_payment_method": subscription.has_payment_method,
+        "pay_as_you_go": subscription.pay_as_you_go,
+        "spend_cap": {
+            "amount": subscription.spend_cap_amount,
+            "kind": subscription.spend_cap_kind,
+        },
+        "budget_amounts": list(subscription.budget_amounts or []),
+        "currency": plan.currency if plan else "usd",
+        "past_due_since": rfc3339(subscription.past_due_since),
+        "restricted_at": rfc3339(subscription.restricted_at),
+        "created_at": rfc3339(subscription.created_at),
+        "updated_at": rfc3339(subscription.updated_at),
+    }
+
+
+# --- Invoices
+
+
+class InvoiceNotFound(NotFoundError):
+    code = "invoice_not_found"
+
+
+def invoices_of(organisation):
+    """An organisation's invoices, newest period first (drafts included)."""
+    return Invoice.objects.filter(organisation_id=organisation.organisation.pk).order_by(
+        "-period_start", "-id"
+    )
+
+
+def invoice_get(organisation, public_id) -> Invoice:
+    """The organisation's invoice ``public_id``; ``InvoiceNotFound`` when it is missing, malformed
+    or another organisation's — one error, so callers cannot tell which."""
+    if not id_is_wellformed(public_id, prefix="inv"):
+        raise InvoiceNotFound("No such invoice.")
+    invoice = (
+        Invoice.objects.filter(organisation_id=organisation.organisation.pk, public_id=public_id)
+        .prefetch_related("lines", "credit_notes")
+        .first()
+    )
+    if invoice is None:
+        raise InvoiceNotFound("No such invoice.")
+    return invoice
+
+
+def invoice_as_dict(invoice: Invoice) -> dict:
+    """An invoice as the API and its events render it (lines and credit notes included)."""
+    return {
+        "id": invoice.public_id,
+        "object": "invoice",
+        "number": invoice.number,
+        "status": invoice.status,
+        "kind": invoice.kind,
+        "plan": invoice.plan_code,
+        "period": period_label(invoice.period_start),
+        "period_start": rfc3339(invoice.period_start),
+        "period_end": rfc3339(invoice.period_end),
+        "currency": invoice.currency,
+        "subtotal": invoice.subtotal,
+        "total": invoice.total,
+        "amount_paid": invoice.amount_paid,
+        "amount_credited": invoice.amount_credited,
+        "amount_due": invoice.amount_due,
+        "calls_total": invoice.calls_total,
+        "calls_billable": invoice.calls_billable,
+        "lines": [
+            {
+                "kind": line.kind,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_amount": str(line.unit_amount.normalize()),
+                "amount": line.amount,
+                "period_start": rfc3339(line.period_start),
+                "period_end": rfc3339(line.period_end),
+            }
+            for line in invoice.lines.all()
+        ],
+        "credit_notes": [
+            {
+                "id": note.public_id,
+                "number": note.number,
+                "amount": note.amount,
+                "reason": note.reason,
+                "created_at": rfc3339(note.created_at),
+            }
+            for note in invoice.credit_notes.all()
+        ],
+        "issued_at": rfc3339(invoice.issued_at),
+        "finalised_at": rfc3339(invoice.finalised_at),
+        "due_at": rfc3339(invoice.due_at),
+        "paid_at": rfc3339(invoice.paid_at),
+        "voided_at": rfc3339(invoice.voided_at),
+        "payment_attempts": invoice.payment_attempts,
+        "next_payment_attempt_at": rfc3339(invoice.next_payment_attempt_at),
+        "created_at": rfc3339(invoice.created_at),
+    }
+
+
+def credit_notes_of(invoice: Invoice):
+    return CreditNote.objects.filter(invoice=invoice)
+
+
+# --- Alerts
+
+
+def billing_alerts_of(organisation, period_start: datetime | None = None):
+    """Thresholds reached in the period (default: the current one), newest first — what the
+    portal's banner shows (those not dismissed)."""
+    if period_start is None:
+        period_start, _ = period_bounds()
+    return BillingAlert.objects.filter(
+        organisation_id=organisation.organisation.pk, period_start=period_start
+    )

@@ -1,8 +1,9 @@
 """Writes of organisations: a customer organisation end to end, across tenancy, billing and keys.
 
 ``organisation_provision`` is what sign-up, ``manage.py provision_tenant`` and the demo call: the
-tenant (``tenants.services.tenant_provision``: rows, schemas, domain, owner), its plan (billing)
-and its first live and test keys (``apikeys``), in one transaction — all of it or nothing.
+tenant (``tenants.services.tenant_provision``: rows, schemas, domain, owner), its plan and
+subscription (billing: ``subscription_create``, manual provider, the current calendar month) and
+its first live and test keys (``apikeys``), in one transaction — all of it or nothing.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.db import transaction
 from apikeys.services import api_key_create
 from billing.models import Plan
 from billing.selectors import plan_codes, plan_get
+from billing.services import subscription_create
 from tenants.models import Tenant, User
 from tenants.services import ProvisioningError, tenant_provision
 
@@ -52,6 +54,7 @@ def organisation_provision(
         provisioned = tenant_provision(
             slug=slug, name=name, owner_email=owner_email, owner_name=owner_name, plan=plan
         )
+        subscription_create(organisation=provisioned.tenant, plan=plan)
         live_key = test_key = None
         if issue_keys:
             tenant = provisioned.tenant

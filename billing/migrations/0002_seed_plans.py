@@ -6,9 +6,11 @@ from django.db import migrations
 
 PLANS = [
     # code, name, monthly price (cents), included calls, hard cap, overage per call (cents), rate, burst
-    ("free", "Free", 0, 1_000, True, Decimal("0"), 5, 10),
-    ("pro", "Pro", 4_900, 100_000, False, Decimal("0.050000"), 25, 50),
-    ("business", "Business", 49_900, 1_000_000, False, Decimal("0.030000"), 100, 200),
+    # Overage is $0.001 a call = 0.1 cent (Free bills it only with pay-as-you-go; see 0006 for
+    # rows seeded before the price was fixed).
+    ("free", "Free", 0, 1_000, True, Decimal("0.1"), 5, 10),
+    ("pro", "Pro", 4_900, 100_000, False, Decimal("0.1"), 25, 50),
+    ("business", "Business", 49_900, 1_000_000, False, Decimal("0.1"), 100, 200),
     ("enterprise", "Enterprise", 0, None, False, Decimal("0"), 500, 1_000),
 ]
 
