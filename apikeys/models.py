@@ -37,6 +37,11 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Written by the usage flush from metered calls, never by the request itself.
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Who issued it from the portal (None for keys made by provisioning, the CLI or the admin). A
+    # developer may roll and revoke the keys they created only.
+    created_by = models.ForeignKey(
+        "tenants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -68,3 +73,41 @@ class ApiKeySecret(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_prefix}…{self.last_four}"
+
+
+class ApiKeyEvent(models.Model):
+    """The audit log of key events: created, rolled, revoked — who (if a person), when, what.
+
+    Written by ``apikeys.services`` in the transaction of the change it records; never edited.
+    ``actor_email`` keeps the name of the person even after their account is gone, and the key's
+    display (prefix…last four) is copied so the entry still reads right after a roll.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        ROLLED = "rolled", "Rolled"
+        REVOKED = "revoked", "Revoked"
+
+    tenant = models.ForeignKey(
+        "tenants.Tenant",
+        on_delete=models.CASCADE,
+        related_name="api_key_events",
+        limit_choices_to={"mode": "live"},
+    )
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        "tenants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    key_display = models.CharField(max_length=30)
+    # What else the entry needs to be read on its own: the grace period of a roll, the mode…
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "-created_at"], name="apikey_event_tenant_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.api_key_id} {self.action} by {self.actor_email or 'the platform'}"

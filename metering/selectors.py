@@ -2,11 +2,12 @@
 backlog in the Redis stream, and the quarantine."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, Sum
-from django.db.models.functions import TruncDay
+from django.db.models import ExpressionWrapper, F, IntegerField, Max, Q, Sum
+from django.db.models.functions import Coalesce, TruncDay, TruncHour
 
+from apikeys.models import ApiKey
 from metering.models import UsageFlushCursor, UsageMinute, UsageQuarantine
 from metering.records import USAGE_STREAM
 
@@ -72,3 +73,246 @@ def usage_daily_totals(*, organisation_id: int, since: datetime, mode: str = "li
         .annotate(errors=Sum("calls", filter=Q(status__gte=400)), calls=Sum("calls"))
         .order_by("day")
     )
+
+
+# --- The portal's usage analytics (portal.pages): every read below is one query on the ledger,
+# filtered by organisation, mode and a [since, until) range of minutes, so a page of charts costs a
+# fixed number of queries however many routes, keys or days it shows.
+
+USAGE_BUCKETS = ("hour", "day")
+_STATUS_CLASS = ExpressionWrapper(F("status") / 100, output_field=IntegerField())
+
+
+def _usage_rows(*, organisation_id: int, mode: str, since: datetime, until: datetime):
+    return UsageMinute.objects.filter(
+        tenant_id=organisation_id, mode=mode, minute__gte=since, minute__lt=until
+    )
+
+
+def _usage_totals() -> dict:
+    # Aliases named like the model's fields shadow them for the aggregates after them, so the
+    # ones that read a field come before the alias that takes its name.
+    return {
+        "errors": Coalesce(Sum("calls", filter=Q(status__gte=400)), 0),
+        "server_errors": Coalesce(Sum("calls", filter=Q(status__gte=500)), 0),
+        "rate_limited": Coalesce(Sum("calls", filter=Q(status=429)), 0),
+        "calls": Coalesce(Sum("calls"), 0),
+        "duration_ms_total": Coalesce(Sum("duration_ms_total"), 0.0),
+        "duration_ms_max": Coalesce(Max("duration_ms_max"), 0.0),
+    }
+
+
+def _with_rates(row: dict) -> dict:
+    calls = row["calls"] or 0
+    row["error_rate"] = (row["errors"] / calls) if calls else 0.0
+    row["duration_ms_mean"] = (row["duration_ms_total"] / calls) if calls else 0.0
+    return row
+
+
+def usage_summary(*, organisation_id: int, mode: str, since: datetime, until: datetime) -> dict:
+    """Totals of a range: calls, errors (4xx and 5xx), server errors, 429s, error rate, mean and
+    max latency (the ledger keeps per-minute sums and maxima, not percentiles: those come from
+    the request log, ``requestlog.selectors.request_log_latency_percentiles``). One query."""
+    row = _usage_rows(
+        organisation_id=organisation_id, mode=mode, since=since, until=until
+    ).aggregate(**_usage_totals())
+    return _with_rates(row)
+
+
+def usage_series(
+    *, organisation_id: int, mode: str, since: datetime, until: datetime, bucket: str = "hour"
+) -> list[dict]:
+    """Calls, errors and latency per hour or per day (UTC), oldest first, with empty buckets
+    filled in with zeros so a chart's x axis is continuous. One query."""
+    if bucket not in USAGE_BUCKETS:
+        raise ValueError(f"bucket must be one of {USAGE_BUCKETS}")
+    trunc = TruncHour if bucket == "hour" else TruncDay
+    rows = {
+        row["bucket"]: _with_rates(row)
+        for row in _usage_rows(organisation_id=organisation_id, mode=mode, since=since, until=until)
+        .annotate(bucket=trunc("minute", tzinfo=UTC))
+        .values("bucket")
+        .annotate(**_usage_totals())
+        .order_by("bucket")
+    }
+    step = timedelta(hours=1) if bucket == "hour" else timedelta(days=1)
+    start = since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    if bucket == "day":
+        start = start.replace(hour=0)
+    series, moment = [], start
+    while moment < until:
+        series.append(
+            rows.get(moment)
+            or _with_rates(
+                {
+                    "bucket": moment,
+                    "calls": 0,
+                    "errors": 0,
+                    "server_errors": 0,
+                    "rate_limited": 0,
+                    "duration_ms_total": 0.0,
+                    "duration_ms_max": 0.0,
+                }
+            )  # fmt: skip
+        )
+        moment += step
+    return series
+
+
+USAGE_BREAKDOWNS = ("route", "api_key_id", "status_class")
+
+
+def usage_breakdown(
+    *,
+    organisation_id: int,
+    mode: str,
+    since: datetime,
+    until: datetime,
+    by: str,
+    limit: int = 50,
+) -> list[dict]:
+    """Totals per route (``route``, with its method), per key (``api_key_id``) or per status
+    class (``status_class``: 2 for 2xx …), most calls first, at most ``limit`` rows. One query."""
+    if by not in USAGE_BREAKDOWNS:
+        raise ValueError(f"by must be one of {USAGE_BREAKDOWNS}")
+    rows = _usage_rows(organisation_id=organisation_id, mode=mode, since=since, until=until)
+    if by == "status_class":
+        rows = rows.annotate(status_class=_STATUS_CLASS).values("status_class")
+        ordering = ["status_class"]
+    elif by == "route":
+        rows = rows.values("method", "route")
+        ordering = ["-calls", "route", "method"]
+    else:
+        rows = rows.values("api_key_id")
+        ordering = ["-calls", "api_key_id"]
+    return [
+        _with_rates(row) for row in rows.annotate(**_usage_totals()).order_by(*ordering)[:limit]
+    ]
+
+
+def usage_rate_limited_calls(*, organisation_id: int, since: datetime) -> int:
+    """Calls refused with 429 (rate limit or quota), live and sandbox, since ``since``."""
+    total = UsageMinute.objects.filter(
+        tenant_id=organisation_id, minute__gte=since, status=429
+    ).aggregate(calls=Sum("calls"))["calls"]
+    return total or 0
+
+
+def usage_export_rows(*, organisation_id: int, mode: str, since: datetime, until: datetime):
+    """Ledger rows of a range per hour, route, method, status and key, oldest first, as tuples
+    (for CSV export), streamed from one query (a server-side cursor, in chunks)."""
+    return (
+        _usage_rows(organisation_id=organisation_id, mode=mode, since=since, until=until)
+        .annotate(hour=TruncHour("minute", tzinfo=UTC))
+        .values_list("hour", "method", "route", "status", "api_key_id", "is_billable")
+        .annotate(
+            calls=Sum("calls"),
+            duration_ms_total=Sum("duration_ms_total"),
+            duration_ms_max=Max("duration_ms_max"),
+            request_bytes=Sum("request_bytes"),
+            response_bytes=Sum("response_bytes"),
+        )
+        .order_by("hour", "route", "method", "status", "api_key_id", "is_billable")
+        .iterator(chunk_size=2000)
+    )
+
+
+# --- The period usage report (GET /v1/usage): billable, not billable and sandbox calls of one
+# organisation in [since, until), in total, per day, per route and per key. Three aggregate
+# queries, each a range scan of the ledger's (tenant, minute) index: the cost follows the
+# organisation's rows in the period, not the size of the ledger.
+
+USAGE_REPORT_MAX_ROUTES = 200
+USAGE_REPORT_MAX_KEYS = 200
+
+
+def _usage_report_sums() -> dict:
+    live = Q(mode="live")
+    return {
+        "calls": Coalesce(Sum("calls"), 0),
+        "billable_calls": Coalesce(Sum("calls", filter=live & Q(is_billable=True)), 0),
+        "non_billable_calls": Coalesce(Sum("calls", filter=live & Q(is_billable=False)), 0),
+        "sandbox_calls": Coalesce(Sum("calls", filter=Q(mode="test")), 0),
+    }
+
+
+def usage_period_report(
+    *, organisation_id: int, since: datetime, until: datetime, modes: tuple[str, ...]
+) -> dict:
+    """``{"totals", "by_day", "by_route", "by_key", "routes_truncated", "keys_truncated"}`` for
+    the organisation's calls in ``modes`` (``("live", "test")`` or one of them) between ``since``
+    and ``until``. ``by_day`` has one row per UTC day of the range (zeros where nothing was
+    called); ``by_route`` (method and route template) and ``by_key`` are sorted by calls, most
+    first, at most ``USAGE_REPORT_MAX_ROUTES`` / ``USAGE_REPORT_MAX_KEYS`` rows (the totals count
+    every call). Billable: live, not refused by a limit, not answered with a 5xx."""
+    rows = UsageMinute.objects.filter(
+        tenant_id=organisation_id, minute__gte=since, minute__lt=until, mode__in=modes
+    )
+    sums = _usage_report_sums()
+    zero = dict.fromkeys(sums, 0)
+    days = {
+        row.pop("day"): row
+        for row in rows.annotate(day=TruncDay("minute", tzinfo=UTC))
+        .values("day")
+        .annotate(**sums)
+        .order_by("day")
+    }
+    by_day, day = [], since.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    while day < until:
+        by_day.append({"date": day.date(), **days.get(day, zero)})
+        day += timedelta(days=1)
+    totals = {name: sum(row[name] for row in by_day) for name in sums}
+    by_route = list(
+        rows.values("method", "route")
+        .annotate(**sums)
+        .order_by("-calls", "route", "method")[: USAGE_REPORT_MAX_ROUTES + 1]
+    )
+    by_key = list(
+        rows.values("api_key_id", "mode")
+        .annotate(**sums)
+        .order_by("-calls", "api_key_id")[: USAGE_REPORT_MAX_KEYS + 1]
+    )
+    by_key = by_key[:USAGE_REPORT_MAX_KEYS]
+    # The ledger keeps key ids only (it outlives deleted keys): names of those that still exist.
+    names = dict(
+        ApiKey.objects.filter(pk__in=[row["api_key_id"] for row in by_key]).values_list(
+            "pk", "name"
+        )
+    )
+    for row in by_key:
+        row["name"] = names.get(row["api_key_id"])
+    return {
+        "totals": totals,
+        "by_day": by_day,
+        "by_route": by_route[:USAGE_REPORT_MAX_ROUTES],
+        "by_key": by_key,
+        "routes_truncated": len(by_route) > USAGE_REPORT_MAX_ROUTES,
+        "keys_truncated": len(by_key) > USAGE_REPORT_MAX_KEYS,
+    }
+
+
+def usage_mode_totals(*, organisation_id: int, since: datetime, until: datetime) -> dict[str, dict]:
+    """Totals of a range per mode — ``{"live": {...}, "test": {...}}`` with the keys of
+    ``usage_summary`` (zeros for a mode without calls): live against sandbox. One query."""
+    rows = (
+        UsageMinute.objects.filter(tenant_id=organisation_id, minute__gte=since, minute__lt=until)
+        .values("mode")
+        .annotate(**_usage_totals())
+        .order_by("mode")
+    )
+    totals = {row.pop("mode"): _with_rates(row) for row in rows}
+    for mode in ("live", "test"):
+        totals.setdefault(
+            mode,
+            _with_rates(
+                {
+                    "calls": 0,
+                    "errors": 0,
+                    "server_errors": 0,
+                    "rate_limited": 0,
+                    "duration_ms_total": 0.0,
+                    "duration_ms_max": 0.0,
+                }
+            ),  # fmt: skip
+        )
+    return totals

@@ -7,7 +7,9 @@ one; an id that cannot be one of ours (wrong prefix, control characters, surroga
 ``core.ids.id_is_wellformed``) is answered the same way without a query.
 """
 
-from django.db.models import QuerySet
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
 
 from core.errors import NotFoundError
 from core.ids import id_is_wellformed
@@ -76,3 +78,42 @@ def webhook_attempt_list(
     if event_id is not None:
         attempts = attempts.filter(delivery__event_id=event_id)
     return attempts
+
+
+# --- The portal's webhook pages (portal.pages.webhooks)
+
+_EMPTY_STATS = {"total": 0, "succeeded": 0, "failing": 0, "pending": 0}
+
+
+def _delivery_stats(*, since: datetime, endpoint_id: str | None = None) -> dict[str, dict]:
+    deliveries = WebhookDelivery.objects.filter(created_at__gte=since)
+    if endpoint_id is not None:
+        deliveries = deliveries.filter(endpoint_id=endpoint_id)
+    Status = WebhookDelivery.Status
+    rows = deliveries.values("endpoint_id").annotate(
+        total=Count("id"),
+        succeeded=Count("id", filter=Q(status=Status.SUCCEEDED)),
+        failing=Count("id", filter=Q(status__in=[Status.FAILED, Status.EXHAUSTED])),
+        pending=Count("id", filter=Q(status=Status.PENDING)),
+    )
+    return {row.pop("endpoint_id"): row for row in rows}
+
+
+def webhook_endpoint_list_with_stats(*, since: datetime) -> list[WebhookEndpoint]:
+    """Every endpoint of the current schema, newest first, each with ``delivery_stats`` — its
+    deliveries created since ``since``: ``total``, ``succeeded``, ``failing`` (failed or
+    exhausted), ``pending``. Two queries, however many endpoints."""
+    endpoints = list(webhook_endpoint_list())
+    stats = _delivery_stats(since=since) if endpoints else {}
+    for endpoint in endpoints:
+        endpoint.delivery_stats = stats.get(endpoint.pk, dict(_EMPTY_STATS))
+    return endpoints
+
+
+def webhook_endpoint_get_with_stats(*, endpoint_id: str, since: datetime) -> WebhookEndpoint:
+    """``webhook_endpoint_get`` plus the ``delivery_stats`` of ``webhook_endpoint_list_with_stats``
+    (two queries)."""
+    endpoint = webhook_endpoint_get(endpoint_id=endpoint_id)
+    stats = _delivery_stats(since=since, endpoint_id=endpoint.pk)
+    endpoint.delivery_stats = stats.get(endpoint.pk, dict(_EMPTY_STATS))
+    return endpoint
