@@ -412,6 +412,40 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=102
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
 # (billing settings below this line)
+# Stripe (billing.stripe). Without a secret key for the mode, billing uses the manual provider
+# (invoices marked paid by an operator), so `make run` works offline. dj-stripe wants
+# "sk_test_"/"sk_live_" + 24 or more characters.
+STRIPE_TEST_SECRET_KEY = env("STRIPE_TEST_SECRET_KEY", default="")
+STRIPE_LIVE_SECRET_KEY = env("STRIPE_LIVE_SECRET_KEY", default="")
+if env("STRIPE_API_HOST", default=""):  # another Stripe API server (localstripe in the tests)
+    STRIPE_API_HOST = env("STRIPE_API_HOST")
+# The provider of new subscriptions: "stripe" when the mode's secret key is set.
+BILLING_PROVIDER = env(
+    "BILLING_PROVIDER",
+    default="stripe" if (STRIPE_LIVE_SECRET_KEY if STRIPE_LIVE_MODE else STRIPE_TEST_SECRET_KEY)
+    else "manual",
+)  # fmt: skip
+# Stripe calls (billing.stripe.client): attempts on connection errors, 429 and 5xx, with
+# exponential backoff (base doubling up to the max, jittered), each bounded by the timeout.
+STRIPE_MAX_ATTEMPTS = env.int("STRIPE_MAX_ATTEMPTS", default=4)
+STRIPE_RETRY_BASE_SECONDS = env.float("STRIPE_RETRY_BASE_SECONDS", default=0.5)
+STRIPE_RETRY_MAX_SECONDS = env.float("STRIPE_RETRY_MAX_SECONDS", default=8.0)
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
+# Webhooks: dj-stripe's view at /stripe/webhook/<STRIPE_WEBHOOK_UUID>/ on the public host checks
+# Stripe-Signature with the endpoint's signing secret; `manage.py billing_stripe_webhook` makes
+# the WebhookEndpoint row from these and prints the URL to give Stripe.
+# https://dj-stripe.dev/dj-stripe/usage/webhooks/
+DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_UUID = env("STRIPE_WEBHOOK_UUID", default="")
+STRIPE_WEBHOOK_ENDPOINT_ID = env("STRIPE_WEBHOOK_ENDPOINT_ID", default="")
+# Dunning (billing.services.dunning): after a failed payment, retry this many days after the
+# first failure; restrict live API calls (402 payment_required) after this many days past due.
+BILLING_DUNNING_RETRY_DAYS = env.list("BILLING_DUNNING_RETRY_DAYS", cast=int, default=[1, 3, 5, 7])
+BILLING_DUNNING_RESTRICT_AFTER_DAYS = env.int("BILLING_DUNNING_RESTRICT_AFTER_DAYS", default=14)
+# A collection that could not reach the provider (an outage, not a decline) is retried this
+# many minutes later by the dunning beat; also the lease of a collection in progress.
+BILLING_COLLECTION_RETRY_MINUTES = env.int("BILLING_COLLECTION_RETRY_MINUTES", default=10)
 
 # --- Production hardening
 if IS_PRODUCTION:

@@ -1,7 +1,7 @@
 """URLs of the public host (BASE_DOMAIN): operator admin, health."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from openchance.health import healthz, livez
 from openchance.views import admin_login
@@ -18,4 +18,7 @@ urlpatterns = [
     # Before admin.site.urls, so the throttled login answers /admin/login/ (see openchance.views).
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
+    # Stripe's webhooks (dj-stripe's view, signature-checked; billing.stripe.webhooks):
+    # /stripe/webhook/<uuid>/, the uuid of the WebhookEndpoint row holding the signing secret.
+    path("stripe/", include("djstripe.urls", namespace="djstripe")),
 ]

@@ -1,0 +1,146 @@
+"""Test support for billing: a real localstripe server in its own process (``LocalStripe``).
+
+localstripe is GPL-3.0 and a dev requirement: it runs as a separate program
+(``billing/localstripe_server.py``, its test-only wrapper) and nothing here imports it. What the
+wrapper patches in for dj-stripe and for Stripe behaviours localstripe lacks is listed in its
+module docstring.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import stripe
+from django.conf import settings
+
+from api.testing import free_port
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Any key of this shape is accepted by localstripe; dj-stripe wants "sk_test_" + 24 or more.
+TEST_SECRET_KEY = "sk_test_openchance0localstripe0000000000"  # noqa: S105 - a fake's key
+WEBHOOK_SECRET = "whsec_openchance_localstripe_test_secret"  # noqa: S105 - a fake's secret
+
+
+class LocalStripe:
+    """localstripe on ``127.0.0.1:<port>``, its state in ``directory`` (so ``stop()`` then
+    ``start()`` is an outage that loses nothing, like Stripe's). ``webhook_register`` makes it
+    sign and POST every event to a URL; registrations are renewed at every start."""
+
+    def __init__(self, directory: Path, *, port: int | None = None):
+        self.directory = directory
+        self.port = port or free_port()
+        self.state_file = directory / f"localstripe-{self.port}.pickle"
+        self.log_file = directory / f"localstripe-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+        self._webhooks: dict[str, dict] = {}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *, timeout: float = 30) -> None:
+        with open(self.log_file, "ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own fixed command line
+                [
+                    sys.executable, "-m", "billing.localstripe_server",
+                    "--port", str(self.port), "--state", str(self.state_file),
+                ],
+                cwd=BASE_DIR,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                response = httpx.get(
+                    f"{self.url}/v1/account",
+                    headers={"Authorization": f"Bearer {TEST_SECRET_KEY}"},
+                    timeout=2,
+                )
+                if response.status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"localstripe did not start:\n{self.log_file.read_text()}")
+            time.sleep(0.1)
+        for webhook_id, webhook in self._webhooks.items():
+            self._webhook_post(webhook_id, webhook)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.process = None
+
+    @property
+    def is_running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def webhook_register(
+        self, url: str, *, secret: str = WEBHOOK_SECRET, webhook_id: str = "openchance"
+    ) -> None:
+        """Every event localstripe makes is signed with ``secret`` and POSTed to ``url``."""
+        self._webhooks[webhook_id] = {"url": url, "secret": secret}
+        self._webhook_post(webhook_id, self._webhooks[webhook_id])
+
+    def _webhook_post(self, webhook_id: str, webhook: dict) -> None:
+        response = httpx.post(f"{self.url}/_config/webhooks/{webhook_id}", data=webhook)
+        response.raise_for_status()
+
+    def requests(self) -> list[dict]:
+        """The API requests served since the process started: method, path, idempotency key,
+        status (and ``replayed`` when an Idempotency-Key replayed the first answer)."""
+        return httpx.get(f"{self.url}/_config/requests").json()
+
+    def fault(self, *, status: int, count: int = 1, path: str = "/v1/") -> None:
+        """The next ``count`` API requests under ``path`` answer ``status``."""
+        httpx.post(
+            f"{self.url}/_config/faults", json={"status": status, "count": count, "path": path}
+        ).raise_for_status()
+
+    def configure(self) -> dict:
+        """Point this process at the server: the stripe library (``stripe.api_base``, used by
+        dj-stripe too) and the Django settings of ``billing.stripe``. Returns what it replaced,
+        for ``unconfigure``."""
+        previous = {
+            "api_base": stripe.api_base,
+            **{
+                name: getattr(settings, name, None)
+                for name in ("STRIPE_TEST_SECRET_KEY", "STRIPE_LIVE_MODE", "STRIPE_API_HOST")
+            },
+        }
+        stripe.api_base = self.url
+        settings.STRIPE_TEST_SECRET_KEY = TEST_SECRET_KEY
+        settings.STRIPE_LIVE_MODE = False
+        settings.STRIPE_API_HOST = self.url
+        return previous
+
+    @staticmethod
+    def unconfigure(previous: dict) -> None:
+        stripe.api_base = previous.pop("api_base")
+        for name, value in previous.items():
+            if value is None:
+                if hasattr(settings, name):
+                    delattr(settings, name)
+            else:
+                setattr(settings, name, value)
+
+    def environment(self) -> dict[str, str]:
+        """Environment variables that point a server or worker process at this server."""
+        return {"STRIPE_API_HOST": self.url, "STRIPE_TEST_SECRET_KEY": TEST_SECRET_KEY}
+
+
+def localstripe_environment_export(port: int) -> None:
+    """Export the environment of a LocalStripe on ``port`` to every process this one starts
+    (servers, Celery workers) — called once at collection, before any of them starts."""
+    os.environ["STRIPE_API_HOST"] = f"http://127.0.0.1:{port}"
+    os.environ["STRIPE_TEST_SECRET_KEY"] = TEST_SECRET_KEY
