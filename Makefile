@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 PORT ?= 8000
 
-.PHONY: install system services migrate demo run worker beat lint format test bench clean
+.PHONY: install system services migrate demo run worker beat lint format test bench clean sdks
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,15 @@ install: $(STAMP)
 
 # System programs: nginx fronts the web servers (`make run`, its tests), wrk drives `make bench`.
 # Missing ones are installed with apt-get (as root, as CI runs, or through sudo); elsewhere say how.
+# An entry `check:package` installs Debian's `package` when the program or file `check` is absent.
 SYSTEM_PROGRAMS := nginx wrk
+# SDKs (sdks/, `make sdks`, sdks/tests): Java runs openapi-generator; the SDKs' toolchains.
+SYSTEM_PROGRAMS += java:default-jre-headless go:golang-go ruby php:php-cli \
+  /usr/share/php/GuzzleHttp/Client.php:php-guzzlehttp-guzzle
 system:
-	@missing=""; for program in $(SYSTEM_PROGRAMS); do \
-	  command -v $$program >/dev/null || test -x /usr/sbin/$$program || missing="$$missing $$program"; done; \
+	@missing=""; for entry in $(SYSTEM_PROGRAMS); do program=$${entry%%:*}; package=$${entry#*:}; \
+	  command -v $$program >/dev/null || test -x /usr/sbin/$$program || test -e $$program || \
+	  missing="$$missing $$package"; done; \
 	if [ -n "$$missing" ]; then \
 	  if ! command -v apt-get >/dev/null; then \
 	    echo "Please install:$$missing (e.g. brew install$$missing)"; exit 1; fi; \
@@ -63,6 +68,11 @@ format: install
 test: system services lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
+
+# Regenerate every SDK's generated core from the exported OpenAPI document (scripts/sdks.py);
+# no server needed. `scripts/sdks.py --check` compares instead of writing (sdks/tests do it too).
+sdks: install system
+	$(PY) scripts/sdks.py
 
 # Every bench/*.py script (each provisions what it measures and removes it afterwards).
 bench: system migrate

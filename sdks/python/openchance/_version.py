@@ -1,0 +1,1 @@
+VERSION = "1.0.0"  # follows the API document's info.version (API-CHANGELOG.md)

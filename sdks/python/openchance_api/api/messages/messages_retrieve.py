@@ -1,0 +1,284 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.message import Message
+from ...models.message_item import MessageItem
+from ...models.messages_retrieve_expand_item import (
+    MessagesRetrieveExpandItem,
+)
+from ...models.messages_retrieve_fields_item import (
+    MessagesRetrieveFieldsItem,
+)
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    message_id: str,
+    *,
+    expand: list[MessagesRetrieveExpandItem] | Unset = UNSET,
+    fields: list[MessagesRetrieveFieldsItem] | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_expand: list[str] | Unset = UNSET
+    if not isinstance(expand, Unset):
+        json_expand = []
+        for expand_item_data in expand:
+            expand_item: str = expand_item_data
+            json_expand.append(expand_item)
+
+    params["expand"] = json_expand
+
+    json_fields: list[str] | Unset = UNSET
+    if not isinstance(fields, Unset):
+        json_fields = []
+        for fields_item_data in fields:
+            fields_item: str = fields_item_data
+            json_fields.append(fields_item)
+
+    params["fields"] = json_fields
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/messages/{message_id}".format(
+            message_id=quote(str(message_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Message | MessageItem | Problem | None:
+    if response.status_code == 200:
+
+        def _parse_response_200(data: object) -> Message | MessageItem:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_message_response_type_0 = Message.from_dict(data)
+
+                return componentsschemas_message_response_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_message_response_type_1 = MessageItem.from_dict(data)
+
+            return componentsschemas_message_response_type_1
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = Problem.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 406:
+        response_406 = Problem.from_dict(response.json())
+
+        return response_406
+
+    if response.status_code == 411:
+        response_411 = Problem.from_dict(response.json())
+
+        return response_411
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Message | MessageItem | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    message_id: str,
+    *,
+    client: AuthenticatedClient,
+    expand: list[MessagesRetrieveExpandItem] | Unset = UNSET,
+    fields: list[MessagesRetrieveFieldsItem] | Unset = UNSET,
+) -> Response[Message | MessageItem | Problem]:
+    """Retrieve a message
+
+    Args:
+        message_id (str):
+        expand (list[MessagesRetrieveExpandItem] | Unset):
+        fields (list[MessagesRetrieveFieldsItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Message | MessageItem | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        message_id=message_id,
+        expand=expand,
+        fields=fields,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    message_id: str,
+    *,
+    client: AuthenticatedClient,
+    expand: list[MessagesRetrieveExpandItem] | Unset = UNSET,
+    fields: list[MessagesRetrieveFieldsItem] | Unset = UNSET,
+) -> Message | MessageItem | Problem | None:
+    """Retrieve a message
+
+    Args:
+        message_id (str):
+        expand (list[MessagesRetrieveExpandItem] | Unset):
+        fields (list[MessagesRetrieveFieldsItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Message | MessageItem | Problem
+    """
+
+    return sync_detailed(
+        message_id=message_id,
+        client=client,
+        expand=expand,
+        fields=fields,
+    ).parsed
+
+
+async def asyncio_detailed(
+    message_id: str,
+    *,
+    client: AuthenticatedClient,
+    expand: list[MessagesRetrieveExpandItem] | Unset = UNSET,
+    fields: list[MessagesRetrieveFieldsItem] | Unset = UNSET,
+) -> Response[Message | MessageItem | Problem]:
+    """Retrieve a message
+
+    Args:
+        message_id (str):
+        expand (list[MessagesRetrieveExpandItem] | Unset):
+        fields (list[MessagesRetrieveFieldsItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Message | MessageItem | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        message_id=message_id,
+        expand=expand,
+        fields=fields,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    message_id: str,
+    *,
+    client: AuthenticatedClient,
+    expand: list[MessagesRetrieveExpandItem] | Unset = UNSET,
+    fields: list[MessagesRetrieveFieldsItem] | Unset = UNSET,
+) -> Message | MessageItem | Problem | None:
+    """Retrieve a message
+
+    Args:
+        message_id (str):
+        expand (list[MessagesRetrieveExpandItem] | Unset):
+        fields (list[MessagesRetrieveFieldsItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Message | MessageItem | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            message_id=message_id,
+            client=client,
+            expand=expand,
+            fields=fields,
+        )
+    ).parsed

@@ -1,0 +1,326 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.webhook_deliveries_list_ordering import (
+    WebhookDeliveriesListOrdering,
+)
+from ...models.webhook_deliveries_list_status_item import (
+    WebhookDeliveriesListStatusItem,
+)
+from ...models.webhook_delivery_list import WebhookDeliveryList
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    cursor: str | Unset = UNSET,
+    endpoint: str | Unset = UNSET,
+    event: str | Unset = UNSET,
+    limit: int | Unset = 10,
+    offset: int | Unset = UNSET,
+    ordering: WebhookDeliveriesListOrdering | Unset = "-created_at",
+    status: list[WebhookDeliveriesListStatusItem] | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["cursor"] = cursor
+
+    params["endpoint"] = endpoint
+
+    params["event"] = event
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+    json_ordering: str | Unset = UNSET
+    if not isinstance(ordering, Unset):
+        json_ordering = ordering
+
+    params["ordering"] = json_ordering
+
+    json_status: list[str] | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = []
+        for status_item_data in status:
+            status_item: str = status_item_data
+            json_status.append(status_item)
+
+    params["status"] = json_status
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/webhook_deliveries",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | WebhookDeliveryList | None:
+    if response.status_code == 200:
+        response_200 = WebhookDeliveryList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = Problem.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 406:
+        response_406 = Problem.from_dict(response.json())
+
+        return response_406
+
+    if response.status_code == 411:
+        response_411 = Problem.from_dict(response.json())
+
+        return response_411
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | WebhookDeliveryList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    endpoint: str | Unset = UNSET,
+    event: str | Unset = UNSET,
+    limit: int | Unset = 10,
+    offset: int | Unset = UNSET,
+    ordering: WebhookDeliveriesListOrdering | Unset = "-created_at",
+    status: list[WebhookDeliveriesListStatusItem] | Unset = UNSET,
+) -> Response[Problem | WebhookDeliveryList]:
+    """List webhook deliveries
+
+     Filter by `endpoint` and/or `event` (e.g. every delivery of one event).
+
+    Args:
+        cursor (str | Unset):
+        endpoint (str | Unset):
+        event (str | Unset):
+        limit (int | Unset):  Default: 10.
+        offset (int | Unset):
+        ordering (WebhookDeliveriesListOrdering | Unset):  Default: '-created_at'.
+        status (list[WebhookDeliveriesListStatusItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | WebhookDeliveryList]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        endpoint=endpoint,
+        event=event,
+        limit=limit,
+        offset=offset,
+        ordering=ordering,
+        status=status,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    endpoint: str | Unset = UNSET,
+    event: str | Unset = UNSET,
+    limit: int | Unset = 10,
+    offset: int | Unset = UNSET,
+    ordering: WebhookDeliveriesListOrdering | Unset = "-created_at",
+    status: list[WebhookDeliveriesListStatusItem] | Unset = UNSET,
+) -> Problem | WebhookDeliveryList | None:
+    """List webhook deliveries
+
+     Filter by `endpoint` and/or `event` (e.g. every delivery of one event).
+
+    Args:
+        cursor (str | Unset):
+        endpoint (str | Unset):
+        event (str | Unset):
+        limit (int | Unset):  Default: 10.
+        offset (int | Unset):
+        ordering (WebhookDeliveriesListOrdering | Unset):  Default: '-created_at'.
+        status (list[WebhookDeliveriesListStatusItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | WebhookDeliveryList
+    """
+
+    return sync_detailed(
+        client=client,
+        cursor=cursor,
+        endpoint=endpoint,
+        event=event,
+        limit=limit,
+        offset=offset,
+        ordering=ordering,
+        status=status,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    endpoint: str | Unset = UNSET,
+    event: str | Unset = UNSET,
+    limit: int | Unset = 10,
+    offset: int | Unset = UNSET,
+    ordering: WebhookDeliveriesListOrdering | Unset = "-created_at",
+    status: list[WebhookDeliveriesListStatusItem] | Unset = UNSET,
+) -> Response[Problem | WebhookDeliveryList]:
+    """List webhook deliveries
+
+     Filter by `endpoint` and/or `event` (e.g. every delivery of one event).
+
+    Args:
+        cursor (str | Unset):
+        endpoint (str | Unset):
+        event (str | Unset):
+        limit (int | Unset):  Default: 10.
+        offset (int | Unset):
+        ordering (WebhookDeliveriesListOrdering | Unset):  Default: '-created_at'.
+        status (list[WebhookDeliveriesListStatusItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | WebhookDeliveryList]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        endpoint=endpoint,
+        event=event,
+        limit=limit,
+        offset=offset,
+        ordering=ordering,
+        status=status,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    endpoint: str | Unset = UNSET,
+    event: str | Unset = UNSET,
+    limit: int | Unset = 10,
+    offset: int | Unset = UNSET,
+    ordering: WebhookDeliveriesListOrdering | Unset = "-created_at",
+    status: list[WebhookDeliveriesListStatusItem] | Unset = UNSET,
+) -> Problem | WebhookDeliveryList | None:
+    """List webhook deliveries
+
+     Filter by `endpoint` and/or `event` (e.g. every delivery of one event).
+
+    Args:
+        cursor (str | Unset):
+        endpoint (str | Unset):
+        event (str | Unset):
+        limit (int | Unset):  Default: 10.
+        offset (int | Unset):
+        ordering (WebhookDeliveriesListOrdering | Unset):  Default: '-created_at'.
+        status (list[WebhookDeliveriesListStatusItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | WebhookDeliveryList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            cursor=cursor,
+            endpoint=endpoint,
+            event=event,
+            limit=limit,
+            offset=offset,
+            ordering=ordering,
+            status=status,
+        )
+    ).parsed
