@@ -3,10 +3,12 @@
 
 from django.urls import include, path, re_path
 
+from api.graphql.views import graphql_endpoint
 from api.views import MeView, UnknownRouteView
 
 urlpatterns = [
     path("me", MeView.as_view(), name="api-me"),
+    path("graphql", graphql_endpoint, name="api-graphql"),
     path("", include("api.v1.urls")),
     re_path(r"^", UnknownRouteView.as_view()),
 ]
