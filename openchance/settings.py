@@ -185,8 +185,11 @@ if DATABASE_POOL_MAX_SIZE > 0:
 else:
     # No pool (e.g. behind PgBouncer): never persistent under ASGI, a thread per request leaks.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
-# Checked on every checkout (pool) or reuse: a connection broken by a restart is replaced.
+# Checked on every checkout (pool) or reuse: a connection broken by a restart is replaced. The
+# pool checks by a round trip only a connection whose socket has input (closed, or PostgreSQL's
+# termination notice) or that was idle longer than this many seconds (tenants.postgresql_backend).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_POOL_CHECK_IDLE_SECONDS = env.float("DATABASE_POOL_CHECK_IDLE_SECONDS", default=30.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, rate limits, metering buffers, Celery broker
@@ -295,6 +298,66 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # (portal settings below this line)
+# Security headers of every page (portal.middleware: Content-Security-Policy without inline
+# scripts); the API under /v1 skips page middleware. These pages bring third-party inline code.
+PAGE_MIDDLEWARE = [*PAGE_MIDDLEWARE, "portal.middleware.SecurityHeadersMiddleware"]
+CSP_EXEMPT_PATH_PREFIXES = ("/docs/", "/admin/")
+X_FRAME_OPTIONS = "DENY"
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("portal.context_processors.site")
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+# Sessions are per host: never set SESSION_COOKIE_DOMAIN (a tenant's portal must not share a
+# cookie with another tenant's). Moving between hosts uses a signed one-time link (portal.handoff).
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from <meta name="csrf-token">
+# The one-time link from the public host to a tenant's portal: valid this many seconds, once.
+PORTAL_HANDOFF_MAX_AGE = env.int("PORTAL_HANDOFF_MAX_AGE", default=120)
+# The plan new sign-ups get.
+PORTAL_SIGNUP_PLAN = env("PORTAL_SIGNUP_PLAN", default="free")
+# Invitations to join an organisation expire after this many days.
+PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
+# Sign-ups and "find my workspace" per client address (django-ratelimit rates; a 429 page).
+PORTAL_SIGNUP_RATE = env("PORTAL_SIGNUP_RATE", default="10/h")
+PORTAL_FIND_WORKSPACE_RATE = env("PORTAL_FIND_WORKSPACE_RATE", default="5/h")
+# django-allauth: email login, no usernames, mandatory verification, TOTP with recovery codes.
+# https://docs.allauth.org/en/latest/account/configuration.html
+ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a POST confirms: mail scanners that follow links do not
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OpenChance] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if IS_PRODUCTION else "http"
+ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "site:verified"
+ACCOUNT_PREVENT_ENUMERATION = True
+# allauth's rate limits (cache: Redis); past one, allauth answers 429 with templates/429.html.
+# https://docs.allauth.org/en/latest/account/rate_limits.html
+ACCOUNT_RATE_LIMITS = {
+    "login": env("PORTAL_LOGIN_RATE", default="30/m/ip"),
+    "login_failed": env("PORTAL_LOGIN_FAILED_RATE", default="10/m/ip,5/300s/key"),
+    "signup": env("PORTAL_ALLAUTH_SIGNUP_RATE", default="20/m/ip"),
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/180s/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "OpenChance"
+MFA_RECOVERY_CODE_COUNT = 10
+if IS_PRODUCTION:
+    # https://docs.djangoproject.com/en/5.2/ref/middleware/#http-strict-transport-security
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 # --- I18N / static
 LANGUAGE_CODE = "en-us"

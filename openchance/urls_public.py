@@ -1,4 +1,4 @@
-"""URLs of the public host (BASE_DOMAIN): operator admin, health."""
+"""URLs of the public host (BASE_DOMAIN): the public site, accounts, operator admin, health."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -21,4 +21,8 @@ urlpatterns = [
     # Stripe's webhooks (dj-stripe's view, signature-checked; billing.stripe.webhooks):
     # /stripe/webhook/<uuid>/, the uuid of the WebhookEndpoint row holding the signing secret.
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
+    # Accounts (django-allauth): login, verification, reset, MFA; sessions are this host's own.
+    path("accounts/", include("allauth.urls")),
+    # The public site: landing, pricing, sign-up, find my workspace (portal/public/).
+    path("", include("portal.public.urls")),
 ]

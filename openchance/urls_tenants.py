@@ -19,5 +19,7 @@ urlpatterns = [
     # API reference (Swagger UI, Redoc) from local assets; see api/v1/docs.py.
     path("docs/", SwaggerView.as_view(), name="docs"),
     path("docs/redoc/", RedocView.as_view(), name="docs-redoc"),
+    # Accounts (django-allauth) on the tenant's own host: its session is this host's only.
+    path("accounts/", include("allauth.urls")),
     path("", include("portal.urls")),
 ]

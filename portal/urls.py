@@ -1,8 +1,25 @@
-from django.urls import path
+"""The portal's URLs on a tenant's hosts (namespace ``portal``), mounted at ``/``.
 
-from portal.views import PortalHomeView
+``portal.pages.urls`` (the data pages: dashboard, keys, usage, logs, webhooks) comes first so its
+dashboard at ``/`` wins over the shell below it.
+"""
+
+from django.urls import include, path
+
+from portal.views import ModeSwitchView, PortalHomeView
 
 app_name = "portal"
+
+try:  # portal.pages lands separately; until then the shell dashboard below serves "/".
+    from portal.pages import urls as pages_urls
+
+    # Its patterns join this namespace directly (``portal:keys``, not ``portal:pages:keys``).
+    _pages = [path("", include(pages_urls.urlpatterns))]
+except ImportError:
+    _pages = []
+
 urlpatterns = [
-    path("", PortalHomeView.as_view(), name="home"),
+    *_pages,
+    path("", PortalHomeView.as_view(), name="dashboard"),
+    path("mode/", ModeSwitchView.as_view(), name="mode"),
 ]

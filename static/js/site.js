@@ -1,0 +1,21 @@
+// Progressive enhancement for every page (loaded with defer; no inline scripts anywhere: the
+// Content-Security-Policy forbids them). Without JavaScript every page still works.
+
+// Copy buttons: <button type="button" data-copy-target="element-id">Copy</button>
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy-target]");
+  if (!button) return;
+  const source = document.getElementById(button.dataset.copyTarget);
+  if (!source || !navigator.clipboard) return;
+  navigator.clipboard.writeText(source.textContent.trim()).then(() => {
+    const label = button.textContent;
+    button.textContent = "Copied";
+    setTimeout(() => { button.textContent = label; }, 1500);
+  });
+});
+
+// htmx requests carry the CSRF token from the page's <meta name="csrf-token">.
+document.addEventListener("htmx:configRequest", (event) => {
+  const token = document.querySelector('meta[name="csrf-token"]');
+  if (token) event.detail.headers["X-CSRFToken"] = token.content;
+});
