@@ -14,6 +14,9 @@ SCOPE_FAMILIES = (
     "events",
     "webhooks",
     "usage",
+    # The organisation's billing: invoices, subscription, spend cap and budgets, the cost
+    # estimate (money), and /v1/usage, which ``usage:read`` also reads (api.v1.billing).
+    "billing",
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -54,6 +57,7 @@ EVENT_SCOPE_FAMILIES = {
     "review": "reviews",
     "webhook_endpoint": "webhooks",
     "ping": "webhooks",
+    "billing": "billing",  # billing.invoice.paid, billing.spend_cap_reached, …
 }
 
 
