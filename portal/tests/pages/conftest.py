@@ -104,3 +104,36 @@ def request_log(tenant):
                 connection.set_schema_to_public()
 
     return add
+
+
+@pytest.fixture
+def sink():
+    """A real HTTP receiver on 127.0.0.1 (webhooks.testing), allowed as a webhook target."""
+    from webhooks.testing import WebhookSink
+
+    receiver = WebhookSink()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture
+def allow_sink(settings, sink):
+    settings.WEBHOOK_ALLOWED_PRIVATE_HOSTS = [sink.host]
+    return sink
+
+
+@pytest.fixture
+def endpoint_in(allow_sink):
+    """``endpoint_in(schema_tenant, **fields)``: a webhook endpoint created through the service
+    in that tenant's schema (live row or sandbox)."""
+    from django_tenants.utils import tenant_context
+
+    from webhooks.services.endpoints import webhook_endpoint_create
+
+    def create(schema_tenant, **fields):
+        values = {"url": allow_sink.url("/hook"), "event_types": ["*"], "description": "sink"}
+        values.update(fields)
+        with tenant_context(schema_tenant):
+            return webhook_endpoint_create(**values)
+
+    return create
