@@ -26,7 +26,7 @@ tests need and localstripe lacks or does differently from Stripe:
   other test runs on the machine would share), so a stopped server restarts with its data;
 - test controls under ``/_config/`` (no key needed, as localstripe's own):
   ``GET /_config/requests`` lists the API requests served (method, path, idempotency key,
-  status); ``POST /_config/faults`` with ``{"status": 503, "count": 2, "path": "/v1/invoices"}``
+  status; ``DELETE`` forgets them and the faults); ``POST /_config/faults`` with ``{"status": 503, "count": 2, "path": "/v1/invoices"}``
   makes the next ``count`` requests whose path starts with ``path`` answer ``status``.
 """
 
@@ -349,6 +349,17 @@ async def _requests_list(request):
     return _json(_requests)
 
 
+async def _requests_clear(request):
+    _requests.clear()
+    _faults.clear()
+    return web.Response()
+
+
+async def _faults_clear(request):
+    _faults.clear()
+    return web.Response()
+
+
 async def _faults_set(request):
     data = await request.json()
     _faults.append(
@@ -393,7 +404,9 @@ def main():
     _errors_as_stripe(app)
     app.router.add_get("/v1/account", _account)
     app.router.add_get("/_config/requests", _requests_list)
+    app.router.add_delete("/_config/requests", _requests_clear)
     app.router.add_post("/_config/faults", _faults_set)
+    app.router.add_delete("/_config/faults", _faults_clear)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", args.port))

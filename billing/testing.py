@@ -29,6 +29,8 @@ class LocalStripe:
     ``start()`` is an outage that loses nothing, like Stripe's). ``webhook_register`` makes it
     sign and POST every event to a URL; registrations are renewed at every start."""
 
+    secret_key = TEST_SECRET_KEY
+
     def __init__(self, directory: Path, *, port: int | None = None):
         self.directory = directory
         self.port = port or free_port()
@@ -106,6 +108,14 @@ class LocalStripe:
         httpx.post(
             f"{self.url}/_config/faults", json={"status": status, "count": count, "path": path}
         ).raise_for_status()
+
+    def flush(self) -> None:
+        """Forget every object (customers, invoices, idempotency keys); webhooks stay."""
+        httpx.delete(f"{self.url}/_config/data").raise_for_status()
+        httpx.delete(f"{self.url}/_config/requests").raise_for_status()
+
+    def flush_faults(self) -> None:
+        httpx.delete(f"{self.url}/_config/faults").raise_for_status()
 
     def configure(self) -> dict:
         """Point this process at the server: the stripe library (``stripe.api_base``, used by
