@@ -26,8 +26,9 @@ tests need and localstripe lacks or does differently from Stripe:
   other test runs on the machine would share), so a stopped server restarts with its data;
 - test controls under ``/_config/`` (no key needed, as localstripe's own):
   ``GET /_config/requests`` lists the API requests served (method, path, idempotency key,
-  status; ``DELETE`` forgets them and the faults); ``POST /_config/faults`` with ``{"status": 503, "count": 2, "path": "/v1/invoices"}``
-  makes the next ``count`` requests whose path starts with ``path`` answer ``status``.
+  status; ``DELETE`` forgets them and the faults); ``POST /_config/faults`` with
+  ``{"status": 503, "count": 2, "path": "/v1/invoices"}`` makes the next ``count`` requests
+  whose path starts with ``path`` answer ``status`` (``DELETE /_config/faults`` ends them).
 """
 
 import argparse
