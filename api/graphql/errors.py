@@ -70,7 +70,7 @@ def error_format(error: GraphQLError, *, request_id: str) -> dict:
     """One entry of the response's ``errors``. Errors without an original exception are the
     document's own (GraphQL validation, variable coercion): ``graphql_validation_failed``."""
     original = error.original_error
-    if original is None:
+    if original is None or isinstance(original, GraphQLError):
         formatted = error.formatted
         extensions = {
             "code": "graphql_validation_failed",

@@ -168,7 +168,12 @@ def _document_error(errors: tuple[GraphQLError, ...]) -> GraphQLRequestError:
     messages = [error.message for error in errors[:20]]
     if isinstance(first, GraphQLSyntaxError):
         return GraphQLParseError(f"The GraphQL document could not be parsed: {first.message}")
-    limits = ("exceeds maximum operation depth", "aliases found", "expands to more than")
+    limits = (
+        "exceeds maximum operation depth",
+        "aliases found",
+        "expands to more than",
+        "introspection depth",
+    )
     if any(marker in message for message in messages for marker in limits):
         return QueryTooComplexError(
             "The query exceeds a limit: " + "; ".join(messages),
@@ -193,7 +198,7 @@ def request_prepare(query, *, variables=None, operation_name=None) -> PreparedRe
         raise GraphQLParseError("The GraphQL document holds a NUL character.")
     prepared = _document_prepare(query)
     if prepared.errors:
-        if "token limit" in prepared.errors[0].message:
+        if "more than" in prepared.errors[0].message and "tokens" in prepared.errors[0].message:
             raise QueryTooComplexError(
                 f"The document exceeds {MAX_TOKENS:,} tokens.", limits={"tokens": MAX_TOKENS}
             )
