@@ -333,10 +333,26 @@ def dunning_run(*, now: datetime | None = None, limit: int = 500) -> DunningRepo
     return report
 
 
-def subscription_payment_method_set(*, subscription: Subscription, has_payment_method: bool):
-    """Record whether the organisation has a payment method on file (the provider says so)."""
+def subscription_payment_method_set(
+    *,
+    subscription: Subscription,
+    has_payment_method: bool,
+    retry_dunning: bool = False,
+    now: datetime | None = None,
+) -> Subscription:
+    """Record whether the organisation has a payment method on file (the provider says so).
+    ``retry_dunning`` (a new payment method) makes the next attempt of every invoice in dunning
+    due now — the dunning beat collects them at its next run — whether or not the schedule had
+    more attempts."""
+    now = _now(now)
     with transaction.atomic():
         subscription = subscription_lock(subscription.organisation)
+        if retry_dunning:
+            Invoice.objects.filter(
+                organisation_id=subscription.organisation_id,
+                status=Invoice.Status.OPEN,
+                payment_attempts__gt=0,
+            ).update(next_payment_attempt_at=now, updated_at=now)
         if subscription.has_payment_method == has_payment_method:
             return subscription
         subscription.has_payment_method = has_payment_method

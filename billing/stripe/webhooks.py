@@ -167,8 +167,16 @@ def _customer_updated(event: DjstripeEvent) -> None:
     has_payment_method = bool(
         invoice_settings.get("default_payment_method") or customer.get("default_source")
     )
+    # Stripe says what changed (previous_attributes); without it, assume the payment method may
+    # have: a new one retries invoices in dunning at once.
+    previous = event.data.get("previous_attributes")
+    method_changed = previous is None or bool(
+        {"invoice_settings", "default_source"} & set(previous or {})
+    )
     subscription_payment_method_set(
-        subscription=subscription, has_payment_method=has_payment_method
+        subscription=subscription,
+        has_payment_method=has_payment_method,
+        retry_dunning=has_payment_method and method_changed,
     )
 
 
