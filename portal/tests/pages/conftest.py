@@ -137,3 +137,19 @@ def endpoint_in(allow_sink):
             return webhook_endpoint_create(**values)
 
     return create
+
+
+@pytest.fixture
+def queries_of():
+    """``queries_of(callable)`` → ``(its result, the SQL statements it ran)``, without the
+    ``SET search_path`` this project's database backend sends before queries (it says nothing
+    about a page's cost)."""
+    from django.test.utils import CaptureQueriesContext
+
+    def run(call):
+        with CaptureQueriesContext(connection) as captured:
+            result = call()
+        sql = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SET ")]
+        return result, sql
+
+    return run
