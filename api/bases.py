@@ -19,7 +19,10 @@ A subclass declares:
 - ``scope_family`` — e.g. ``"challenges"``: GET/HEAD/OPTIONS need ``challenges:read``, other
   methods ``challenges:write`` (None: any valid key will do, as for /v1/me);
 - ``cost`` — tokens per call (search and batch endpoints cost more);
-- ``rate_limit`` — an extra limit of its own per key in django-ratelimit syntax (``"10/m"``).
+- ``rate_limit`` — an extra limit of its own per key in django-ratelimit syntax (``"10/m"``);
+- ``is_billing_route`` — billing's own routes (``api.v1.billing``): rate limited, metered, but
+  neither billed nor counted toward the period, and never refused by the quota, the spend cap or
+  a restriction (402), so a blocked organisation can read its bill and raise its cap.
 
 Inside a handler: ``request.tenant`` is the live or sandbox ``Tenant`` whose schema is active,
 ``request.api_key`` the ``KeyContext``, ``request.livemode`` a bool, ``self.limit_result`` the
@@ -114,6 +117,7 @@ class ApiView(APIView):
     scope_family: str | None = None
     cost: int = 1
     rate_limit: str | None = None
+    is_billing_route: bool = False
 
     renderer_classes = [JsonRenderer]
     parser_classes = [SafeJSONParser]
@@ -139,7 +143,9 @@ class ApiView(APIView):
         django_request.tenant = context.tenant
         connection.set_tenant(context.tenant)
 
-        self.limit_result = rate_limit_check(context, cost=self.cost)
+        self.limit_result = rate_limit_check(
+            context, cost=self.cost, is_counted=not self.is_billing_route
+        )
         if not self.limit_result.allowed:
             raise LimitExceededError.from_result(self.limit_result)
         if self.rate_limit:
@@ -208,7 +214,10 @@ class ApiView(APIView):
             # A call the limiter refused, or one that failed on our side (5xx, e.g. 503
             # database_unavailable after the limit check), is not billed.
             is_billable=(
-                self.limit_result is not None and self.limit_result.allowed and status < 500
+                self.limit_result is not None
+                and self.limit_result.allowed
+                and status < 500
+                and not self.is_billing_route
             ),
             request_excerpt=request_excerpt,
             response_excerpt=response_excerpt,

@@ -12,10 +12,11 @@ Unknown keys are cached too (as ``None``, for the same time), so repeating one c
 A key this process has not verified costs a lookup only while its client address is within its
 failed-authentication limit (``api.gateway.auth_guard``): random keys with a valid checksum
 cannot flood PostgreSQL. The cache registers for the ``tenant``, ``api_key`` and ``plan``
-invalidation topics (``core.invalidation``), so a suspension, a revocation, a roll or a plan
-change made through a service reaches this process at once and every other at its next call
-(the generation moved); with Redis unreachable, within 5 s. A change written to PostgreSQL by
-hand, past the services, reaches them within ``API_KEY_CACHE_CONFIRMED_SECONDS``.
+invalidation topics (``core.invalidation``), so a suspension, a revocation, a roll, a plan
+change or a billing change (spend cap, pay-as-you-go, restriction: billing's ``CallLimits``,
+held in the context) made through a service reaches this process at once and every other at its
+next call (the generation moved); with Redis unreachable, within 5 s. A change written to
+PostgreSQL by hand, past the services, reaches them within ``API_KEY_CACHE_CONFIRMED_SECONDS``.
 """
 
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from apikeys.keys import api_key_hash, api_key_parse
 from apikeys.scopes import scope_is_granted
 from apikeys.selectors import api_key_secret_find
 from billing.models import Plan
-from billing.selectors import period_bounds, plan_of
+from billing.selectors import CallLimits, call_limits_of, period_bounds, plan_of
 from core.cache import TtlCache
 from metering.selectors import usage_period_billable_calls
 from tenants.models import Tenant
@@ -57,6 +58,9 @@ class KeyContext:
     tenant: Tenant  # the row whose schema serves the call: live row, or the sandbox twin
     organisation: Tenant  # the live row: plan, status, domains, billing
     plan: Plan
+    # What billing allows the live calls (quota, spend cap, restriction): loaded and forgotten
+    # with the plan (invalidation topic "plan"), so the limit check reads it from memory.
+    call_limits: CallLimits
     # Billable calls of the period starting at seed_period_start in PostgreSQL when the key was
     # loaded: seeds the Redis quota counter if Redis lost it (in that period only).
     period_calls_seed: int
@@ -133,6 +137,7 @@ def _key_context_load(secret_hash: str) -> KeyContext | None:
         tenant=tenant,
         organisation=organisation,
         plan=plan,
+        call_limits=call_limits_of(organisation),
         period_calls_seed=usage_period_billable_calls(
             organisation_id=organisation.pk, since=period_start
         ),

@@ -1,8 +1,17 @@
-"""Plan limits: a token bucket per tenant and mode plus the monthly quota, in one Lua script.
+"""Plan limits: a token bucket per tenant and mode, the monthly quota and the spend cap, in one
+Lua script.
 
 The script runs on Redis's own clock (so every process agrees) and rides in the same pipeline as
 the process's pending usage records (``pipeline``). While Redis is unreachable each process falls
-back to its own buckets with the plan's rate and burst (fail-open; quotas are not enforced).
+back to its own buckets with the plan's rate and burst (fail-open; quotas and spend caps are not
+enforced).
+
+Billing's part (``billing.selectors.CallLimits``, cached in the ``KeyContext`` like the plan):
+a restricted organisation's live calls are refused 402 ``payment_required`` before the script
+runs; the script refuses live calls once the period's counter has reached the hard quota (429
+``quota_exceeded``) or the spend cap's calls (402 ``spend_cap_reached``). Sandbox calls are
+subject to neither. None of it costs a query: the limits come from the cached context and the
+counter is the one the quota already keeps.
 """
 
 import math
@@ -10,9 +19,11 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from redis.exceptions import RedisError
 
+from api.gateway.errors import PaymentRequiredError
 from api.gateway.keys import KeyContext
 from api.gateway.pipeline import (
     CACHE_GENERATION_KEY,
@@ -28,7 +39,7 @@ from billing.selectors import period_bounds
 @dataclass(frozen=True)
 class LimitResult:
     allowed: bool
-    code: str | None  # None when allowed, else "rate_limited" or "quota_exceeded"
+    code: str | None  # None when allowed, else rate_limited, quota_exceeded, spend_cap_reached
     limit: int  # the burst: the bucket's capacity
     remaining: int
     reset_seconds: int  # until the bucket is full again
@@ -42,6 +53,12 @@ class LimitResult:
     period_start: datetime
     period_end: datetime
     is_degraded: bool  # decided by the per-process fallback limiter (Redis unreachable)
+    # The organisation's spend cap (None: none) and what the 402 names: see CallLimits.
+    spend_cap_amount: int | None = None
+    spend_cap_kind: str = "overage"
+    spend_cap_calls: int | None = None
+    currency: str = "usd"
+    overage_unit_price: Decimal = Decimal(0)
 
     def headers(self) -> dict[str, str]:
         window = max(1, math.ceil(self.limit / max(self.rate_per_second, 1)))
@@ -109,19 +126,29 @@ class _FallbackLimiter:
 _fallback = _FallbackLimiter()
 
 
-def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
+def rate_limit_check(context: KeyContext, *, cost: int = 1, is_counted: bool = True) -> LimitResult:
     """Take ``cost`` tokens and count the call (see module). One Redis round trip, which also
-    carries the process's pending usage records."""
+    carries the process's pending usage records. Raises ``PaymentRequiredError`` (402) for a live
+    call of a restricted organisation, before any token is taken.
+
+    ``is_counted=False`` (billing's own routes: usage, invoices, billing settings): the call
+    takes its tokens but is neither counted toward the period nor refused by the quota, the spend
+    cap or a restriction — a blocked organisation can still read its bill and raise its cap."""
     plan = context.plan
+    limits = context.call_limits
+    counted_live = context.livemode and is_counted
+    if counted_live and limits.is_restricted:
+        raise PaymentRequiredError.for_limits(limits)
     rate, burst = max(plan.rate_per_second, 1), max(plan.burst, 1)
     cost = max(1, min(cost, burst))  # a cost above the burst could never pass
     period_start, period_end, period_suffix = _period.current()
     included = plan.included_calls
-    cap = included if (plan.is_hard_cap and included and context.livemode) else 0
+    quota = (limits.quota_calls or 0) if counted_live else 0  # 0: none (as before: 0 included)
+    spend_cap = limits.spend_cap_calls if counted_live else None
     # The seed is the ledger's count for the period the context was loaded in: a context loaded
     # in the last seconds of a month must not seed the next month's counter with it.
     seed = context.period_calls_seed if context.seed_period_start == period_start else 0
-    args = [rate, burst, cost, 1 if context.livemode else 0, cap or 0, seed]
+    args = [rate, burst, cost, 1 if counted_live else 0, quota, seed]
     keys = [
         _bucket_key(context),
         f"oc:calls:{context.organisation.pk}:{period_suffix}",  # live calls of the month
@@ -130,7 +157,8 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
     reply = None
     if redis_state.is_available:
         try:
-            reply = usage_buffer.push_with([*keys, *args, COUNTER_TTL_SECONDS])
+            spend_cap_arg = -1 if spend_cap is None else spend_cap  # -1: no cap
+            reply = usage_buffer.push_with([*keys, *args, COUNTER_TTL_SECONDS, spend_cap_arg])
         except RedisError as exc:
             redis_state.failed(exc)
     common = {
@@ -142,6 +170,11 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
         "included_calls": included,
         "period_start": period_start,
         "period_end": period_end,
+        "spend_cap_amount": limits.spend_cap_amount,
+        "spend_cap_kind": limits.spend_cap_kind,
+        "spend_cap_calls": limits.spend_cap_calls,
+        "currency": limits.currency,
+        "overage_unit_price": limits.overage_unit_price,
     }
     if reply is None:
         allowed, tokens = _fallback.take(keys[0], rate=rate, burst=burst, cost=cost)
@@ -161,11 +194,11 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
     retry_after = None
     if code == 1:
         retry_after = max(1, math.ceil(retry_ms / 1000))
-    elif code == 2:
+    elif code in (2, 3):  # until the period ends (or, for a spend cap, until it is raised)
         retry_after = max(1, math.ceil((period_end - datetime.now(UTC)).total_seconds()))
     return LimitResult(
         allowed=bool(allowed),
-        code={0: None, 1: "rate_limited", 2: "quota_exceeded"}[code],
+        code=_CODES[code],
         remaining=tokens,
         reset_seconds=math.ceil((burst - tokens) / rate),
         retry_after=retry_after,
@@ -173,6 +206,9 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1) -> LimitResult:
         is_degraded=False,
         **common,
     )
+
+
+_CODES = {0: None, 1: "rate_limited", 2: "quota_exceeded", 3: "spend_cap_reached"}
 
 
 def rate_limit_reset(*, organisation_id: int) -> None:

@@ -26,9 +26,12 @@ logger = logging.getLogger(__name__)
 
 
 # KEYS: bucket, period counter (live calls of the month), cache invalidation generation.
-# ARGV: rate/s, burst, cost, count the call (1/0), hard cap (0: none), counter seed, counter ttl.
-# Returns {allowed, code (0 ok, 1 rate, 2 quota), tokens left, retry after ms, period calls,
-# invalidation generation}. The clock is Redis's own (TIME), so every process agrees on it.
+# ARGV: rate/s, burst, cost, count the call (1/0), hard cap (0: none), counter seed, counter ttl,
+# spend cap in calls (-1: none; the organisation's CallLimits.spend_cap_calls).
+# Returns {allowed, code (0 ok, 1 rate, 2 quota, 3 spend cap), tokens left, retry after ms,
+# period calls, invalidation generation}. The clock is Redis's own (TIME), so every process agrees
+# on it. The quota and the spend cap compare the counter before counting the call, in the script,
+# so however many processes call at once no more than the cap's calls are ever let through.
 _LIMIT_LUA = """
 local generation = tonumber(redis.call('GET', KEYS[3]) or '0')
 local t = redis.call('TIME')
@@ -53,6 +56,10 @@ tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000)
 local ttl = math.ceil(burst * 1000 / rate) + 1000
 if cap > 0 and used >= cap then
   return {0, 2, math.floor(tokens), 0, used, generation}
+end
+local spend_cap = tonumber(ARGV[8] or '-1')
+if spend_cap >= 0 and used >= spend_cap then
+  return {0, 3, math.floor(tokens), 0, used, generation}
 end
 if tokens < cost then
   redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)

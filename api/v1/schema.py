@@ -4,10 +4,10 @@ drf-spectacular describes each view's own parameters, bodies and success respons
 the rest of the contract, derived per operation from its view and its route:
 
 - the ``Problem`` schema (RFC 9457) and, on each operation, every error status it can answer:
-  those of the gateway (``api.bases.ApiView``: 401, 403, 411, 413, 429 and 406/500/503, on every
-  authenticated operation), 400 everywhere (every /v1 route checks its query string), 404 where
-  its path or its body names an object, 415 where a body is parsed, 409/422 on writes and
-  ``@idempotent`` handlers;
+  those of the gateway (``api.bases.ApiView``: 401, 402, 403, 411, 413, 429 and 406/500/503, on
+  every authenticated operation; no 402 on billing's own routes), 400 everywhere (every /v1
+  route checks its query string), 404 where its path or its body names an object, 415 where a
+  body is parsed, 409/422 on writes and ``@idempotent`` handlers;
 - the response headers: ``X-Request-Id`` on every response, the rate-limit headers on every
   response given after the key was verified (what ``api.gateway.limits.LimitResult.headers``
   sends, epoch seconds in ``X-RateLimit-Reset``), ``Retry-After`` on 429 and 503, ``Location`` on
@@ -196,6 +196,8 @@ def problem_statuses(
         needed = (
             f"at least `{scope_required(family=scope_family, method=method)}` here"
             if scope_family
+            else f"{view_class.scope_text} here"
+            if getattr(view_class, "scope_text", None)
             else "each operation of the batch checks its own"
         )
         statuses |= {
@@ -210,6 +212,14 @@ def problem_statuses(
             "429": "`rate_limited` or `quota_exceeded`, naming the limit and the plan that lifts "
             "it, or `too_many_failed_authentications` from this address; see `Retry-After`.",
         }
+        if not getattr(view_class, "is_billing_route", False):
+            # Billing's own routes are exempt (api.bases.ApiView.is_billing_route).
+            statuses["402"] = (
+                "Live keys only: `payment_required` (an invoice is past due and the organisation "
+                "is restricted; pay it, see `GET /v1/invoices`) or `spend_cap_reached` (the "
+                "period's calls reached the spend cap: `spend_cap`, `amount_reached`, `currency`; "
+                "raise it with `PATCH /v1/billing/settings`)."
+            )
     # Every /v1 route refuses a query string it cannot read (not UTF-8, control characters) and
     # the parameters it does not take.
     codes = ["`validation_error` (per-field `errors`)"]
