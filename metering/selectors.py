@@ -229,7 +229,7 @@ USAGE_REPORT_MAX_KEYS = 200
 def _usage_report_sums() -> dict:
     live = Q(mode="live")
     return {
-        "calls": Coalesce(Sum("calls"), 0),
+        "total_calls": Coalesce(Sum("calls"), 0),
         "billable_calls": Coalesce(Sum("calls", filter=live & Q(is_billable=True)), 0),
         "non_billable_calls": Coalesce(Sum("calls", filter=live & Q(is_billable=False)), 0),
         "sandbox_calls": Coalesce(Sum("calls", filter=Q(mode="test")), 0),
@@ -239,7 +239,8 @@ def _usage_report_sums() -> dict:
 def usage_period_report(
     *, organisation_id: int, since: datetime, until: datetime, modes: tuple[str, ...]
 ) -> dict:
-    """``{"totals", "by_day", "by_route", "by_key", "routes_truncated", "keys_truncated"}`` for
+    """``{"totals", "by_day", "by_route", "by_key", "routes_truncated", "keys_truncated"}`` (each
+    row counting ``total_calls``, ``billable_calls``, ``non_billable_calls``, ``sandbox_calls``) for
     the organisation's calls in ``modes`` (``("live", "test")`` or one of them) between ``since``
     and ``until``. ``by_day`` has one row per UTC day of the range (zeros where nothing was
     called); ``by_route`` (method and route template) and ``by_key`` are sorted by calls, most
@@ -265,12 +266,12 @@ def usage_period_report(
     by_route = list(
         rows.values("method", "route")
         .annotate(**sums)
-        .order_by("-calls", "route", "method")[: USAGE_REPORT_MAX_ROUTES + 1]
+        .order_by("-total_calls", "route", "method")[: USAGE_REPORT_MAX_ROUTES + 1]
     )
     by_key = list(
         rows.values("api_key_id", "mode")
         .annotate(**sums)
-        .order_by("-calls", "api_key_id")[: USAGE_REPORT_MAX_KEYS + 1]
+        .order_by("-total_calls", "api_key_id")[: USAGE_REPORT_MAX_KEYS + 1]
     )
     by_key = by_key[:USAGE_REPORT_MAX_KEYS]
     # The ledger keeps key ids only (it outlives deleted keys): names of those that still exist.
