@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from openchance.health import healthz, livez
 from openchance.views import admin_login
@@ -22,6 +23,8 @@ urlpatterns = [
     # /stripe/webhook/<uuid>/, the uuid of the WebhookEndpoint row holding the signing secret.
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     # Accounts (django-allauth): login, verification, reset, MFA; sessions are this host's own.
+    # Sign-up creates an organisation too: the site's own page (portal/public/views.py).
+    path("accounts/signup/", RedirectView.as_view(pattern_name="site:signup", query_string=True)),
     path("accounts/", include("allauth.urls")),
     # The public site: landing, pricing, sign-up, find my workspace (portal/public/).
     path("", include("portal.public.urls")),

@@ -72,6 +72,21 @@ def portal_nav(request: HttpRequest) -> list[dict]:
     return entries
 
 
+def portal_page_context(
+    request: HttpRequest, *, membership: Membership, mode: str, can_write: bool
+) -> dict:
+    """What ``templates/portal/base.html`` needs (also for pages outside a PortalView)."""
+    organisation = membership.tenant
+    return {
+        "organisation": organisation,
+        "membership": membership,
+        "mode": mode,
+        "data_tenant": organisation if mode == Tenant.Mode.LIVE else organisation.sandbox,
+        "nav": portal_nav(request),
+        "can_write": can_write,
+    }
+
+
 def page_not_found(request: HttpRequest) -> HttpResponse:
     """The portal's 404 page: the same for a missing page and for someone else's tenant."""
     return TemplateResponse(request, "portal/404.html", status=404)
@@ -131,11 +146,10 @@ class PortalView(TemplateResponseMixin, ContextMixin, View):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context.update(
+            portal_page_context(
+                self.request, membership=self.membership, mode=self.mode, can_write=self.can_write
+            ),
             organisation=self.organisation,
-            membership=self.membership,
-            mode=self.mode,
             data_tenant=self.data_tenant,
-            nav=portal_nav(self.request),
-            can_write=self.can_write,
         )
         return context

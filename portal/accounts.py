@@ -1,13 +1,47 @@
 """django-allauth's adapter for the portal and the public site.
 
-Accounts live in the public schema (``tenants.User``, email as the login) and allauth's URLs are
-served at ``/accounts/`` on the public host and on every tenant host, each with its own session.
+Accounts live in the public schema (``tenants.User``, email as the login, no usernames) and
+allauth's URLs are served at ``/accounts/`` on the public host and on every tenant host, each
+with its own session (no cookie is shared between hosts).
+
+- Sign-up on the public host is the site's own page (``portal.public.views.signup``: account
+  and organisation together); on a tenant's host it is open only to someone holding an
+  invitation to that tenant (``portal.members``), who then joins it.
+- After login: the public host shows the person's workspaces; a tenant host its portal.
+- Accounts made by operators (``provision_tenant``, ``ensure_demo``, the admin) have no allauth
+  email record yet: the operator gave the address, so the first login records it as verified
+  instead of asking the owner to verify an address the operator already vouched for.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.http import HttpRequest
+from django.urls import reverse
+
+# Set by the invitation page of a tenant host: the token of the invitation being accepted.
+INVITATION_SESSION_KEY = "portal_invitation_token"
+
+
+def _is_public_host(request: HttpRequest) -> bool:
+    return getattr(request, "host_kind", None) == "public"
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        return True
+        if _is_public_host(request):
+            return True
+        return bool(request.session.get(INVITATION_SESSION_KEY))
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        if _is_public_host(request):
+            return reverse("site:workspaces")
+        return "/"
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return self.get_login_redirect_url(request)
+
+    def pre_login(self, request: HttpRequest, user, **kwargs):
+        if user.is_active and not EmailAddress.objects.filter(user=user).exists():
+            # Provisioned by an operator (see module docstring): the address is vouched for.
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        return super().pre_login(request, user, **kwargs)

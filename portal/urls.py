@@ -6,7 +6,7 @@ dashboard at ``/`` wins over the shell below it.
 
 from django.urls import include, path
 
-from portal.views import ModeSwitchView, PortalHomeView
+from portal.views import HandoffView, ModeSwitchView, PortalHomeView
 
 app_name = "portal"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     *_pages,
     path("", PortalHomeView.as_view(), name="dashboard"),
     path("mode/", ModeSwitchView.as_view(), name="mode"),
+    path("handoff/<str:token>/", HandoffView.as_view(), name="handoff"),
 ]

@@ -1,13 +1,29 @@
-"""The portal's own pages: the dashboard shell (until portal.pages provides the full dashboard)
-and the live/sandbox switch. Views only call selectors; writes go through services."""
+"""The portal's own pages: the dashboard shell (until portal.pages provides the full dashboard),
+the live/sandbox switch and the one-time link in from the public host. Views only call
+selectors; writes go through services."""
 
+from django.conf import settings
+from django.contrib.auth import login as auth_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django_tenants.utils import tenant_context
 
+from apikeys.services import api_key_create
 from marketplace.selectors import challenge_count
-from portal.access import ALL_ROLES, MODE_SESSION_KEY, MODES, PortalView
+from portal.access import (
+    ALL_ROLES,
+    MODE_SESSION_KEY,
+    MODES,
+    PortalView,
+    page_not_found,
+    portal_page_context,
+)
+from portal.handoff import HandoffRefused, handoff_consume, tenant_base_url
 from tenants.models import Tenant
+
+SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class PortalHomeView(PortalView):
@@ -51,3 +67,47 @@ class ModeSwitchView(PortalView):
         ):
             next_url = "/"
         return HttpResponseRedirect(next_url)
+
+
+class HandoffView(View):
+    """GET /handoff/<token>/: the one-time link from the public host (portal.handoff).
+
+    Logs the member in on this host and goes to the dashboard; right after sign-up
+    (``is_welcome``) it issues the member's first sandbox key and shows it on the welcome page
+    with a first call to copy — the only time that secret is shown (the response is not cached).
+    """
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        if getattr(request, "host_kind", None) != "tenant":
+            return page_not_found(request)
+        try:
+            handoff = handoff_consume(token=token, tenant=request.tenant)
+        except HandoffRefused as refused:
+            return TemplateResponse(
+                request, "portal/handoff_refused.html", {"reason": refused.reason}, status=400
+            )
+        auth_login(request, handoff.user, backend=SESSION_BACKEND)
+        if not handoff.is_welcome:
+            return HttpResponseRedirect("/")
+        request.session[MODE_SESSION_KEY] = Tenant.Mode.TEST
+        organisation = handoff.membership.tenant
+        issued = api_key_create(
+            tenant=organisation, name="Sandbox key", mode="test", actor=handoff.user
+        )
+        api_base = tenant_base_url(request, organisation)
+        context = portal_page_context(
+            request,
+            membership=handoff.membership,
+            mode=Tenant.Mode.TEST,
+            can_write=True,
+        )
+        context.update(
+            secret=issued.secret,
+            api_base=api_base,
+            host=f"{organisation.slug}.{settings.BASE_DOMAIN}",
+            is_local=settings.BASE_DOMAIN == "localhost",
+            local_port=api_base.rsplit(":", 1)[1] if api_base.count(":") == 2 else "80",
+        )
+        response = TemplateResponse(request, "portal/welcome.html", context)
+        response["Cache-Control"] = "no-store"
+        return response

@@ -88,3 +88,37 @@ def tenant_sandbox(tenant: Tenant) -> Tenant:
 
 def membership_for(*, user: User, tenant: Tenant) -> Membership | None:
     return Membership.objects.filter(user=user, tenant=tenant.organisation).first()
+
+
+def memberships_of_user(*, user: User) -> list[Membership]:
+    """The live organisations ``user`` belongs to, with their role, by organisation name."""
+    return list(
+        Membership.objects.filter(user=user, tenant__mode=Tenant.Mode.LIVE)
+        .select_related("tenant")
+        .order_by("tenant__name", "tenant__slug")
+    )
+
+
+def memberships_for_email(*, email: str) -> list[Membership]:
+    """The organisations of the active account with this email (none if there is no such)."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    return memberships_of_user(user=user) if user is not None else []
+
+
+def membership_get_owner(*, user: User, slug: str) -> Membership | None:
+    """``user``'s owner membership of the organisation ``slug``, or None."""
+    return (
+        Membership.objects.filter(
+            user=user, tenant__slug=slug, tenant__mode=Tenant.Mode.LIVE, role=Membership.Role.OWNER
+        )
+        .select_related("tenant")
+        .first()
+    )
+
+
+def membership_of_user_for_slug(*, user: User, slug: str) -> Membership | None:
+    return (
+        Membership.objects.filter(user=user, tenant__slug=slug, tenant__mode=Tenant.Mode.LIVE)
+        .select_related("tenant")
+        .first()
+    )
