@@ -6,6 +6,8 @@ requirement). ``billing.testing.LocalStripe`` runs this file as a script, in its
 It serves localstripe (a stateful fake of Stripe's HTTP API) with what dj-stripe 2.11 and our
 tests need and localstripe lacks or does differently from Stripe:
 
+- ``expand`` of fields localstripe lacks is ignored (Stripe expands them to nothing; localstripe
+  answers 400 "Bad expand");
 - ``GET /v1/account``: a stub account (dj-stripe resolves the owner ``Account`` of every object
   it syncs through it);
 - ``discounts: []`` on invoices, invoice lines and subscriptions, ``subscription`` on
@@ -96,9 +98,34 @@ _original_export = resources.StripeObject._export
 
 
 def _export(self, expand=None):
-    exported = _original_export(self, expand=expand)
+    """localstripe's export, completed, then expanded leniently: dj-stripe expands fields
+    localstripe lacks (``discounts``, ``lines.data.discounts``…), which Stripe expands to
+    nothing and localstripe refuses (400 "Bad expand")."""
+    if expand is not None and (
+        not isinstance(expand, list) or not all(isinstance(path, str) for path in expand)
+    ):
+        raise UserError(400, "Bad request")
+    exported = _original_export(self)
     _complete(exported)
+    for path in expand or []:
+        _expand(exported, path.split("."))
     return exported
+
+
+def _expand(exported, parts):
+    if isinstance(exported, list):
+        for item in exported:
+            _expand(item, parts)
+        return
+    if not isinstance(exported, dict) or exported.get(parts[0]) is None:
+        return
+    value = exported[parts[0]]
+    if isinstance(value, str):
+        cls = resources.StripeObject._get_class_for_id(value)
+        if cls is not None:
+            value = exported[parts[0]] = cls._api_retrieve(value)._export()
+    if len(parts) > 1:
+        _expand(value, parts[1:])
 
 
 def _complete(exported):

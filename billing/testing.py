@@ -94,8 +94,16 @@ class LocalStripe:
         self._webhooks[webhook_id] = {"url": url, "secret": secret}
         self._webhook_post(webhook_id, self._webhooks[webhook_id])
 
+    def webhook_unregister(self, *, webhook_id: str = "openchance") -> None:
+        """Stop sending events there (localstripe cannot forget a webhook: it is left
+        subscribed to no event type)."""
+        if self._webhooks.pop(webhook_id, None) is not None and self.is_running:
+            self._webhook_post(
+                webhook_id, {"url": "http://127.0.0.1:9/", "secret": "none", "events": []}
+            )
+
     def _webhook_post(self, webhook_id: str, webhook: dict) -> None:
-        response = httpx.post(f"{self.url}/_config/webhooks/{webhook_id}", data=webhook)
+        response = httpx.post(f"{self.url}/_config/webhooks/{webhook_id}", json=webhook)
         response.raise_for_status()
 
     def requests(self) -> list[dict]:
