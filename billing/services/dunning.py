@@ -11,6 +11,7 @@
 - ``invoice_collection_postpone`` — the provider could not be reached (an outage, not a
   decline): the invoice stays ``open``, nothing is counted against the customer, and the attempt
   is repeated ``BILLING_COLLECTION_RETRY_MINUTES`` later.
+- ``invoices_in_dunning_retry_now`` — a new payment method: the next attempt is due at once.
 - ``dunning_run`` (beat, billing queue) — collects every invoice whose next attempt is due, and
   restricts every organisation past due for ``BILLING_DUNNING_RESTRICT_AFTER_DAYS`` (status
   ``unpaid``, ``restricted_at``: live API calls answer 402 ``payment_required``; sandbox, portal
@@ -333,37 +334,16 @@ def dunning_run(*, now: datetime | None = None, limit: int = 500) -> DunningRepo
     return report
 
 
-def subscription_payment_method_set(
-    *,
-    subscription: Subscription,
-    has_payment_method: bool,
-    retry_dunning: bool = False,
-    now: datetime | None = None,
-) -> Subscription:
-    """Record whether the organisation has a payment method on file (the provider says so).
-    ``retry_dunning`` (a new payment method) makes the next attempt of every invoice in dunning
-    due now — the dunning beat collects them at its next run — whether or not the schedule had
-    more attempts."""
+def invoices_in_dunning_retry_now(*, organisation, now: datetime | None = None) -> int:
+    """A new payment method: make the next attempt of every invoice of the organisation in
+    dunning due now (the dunning beat collects them at its next run), whether or not the
+    schedule had attempts left. Returns how many."""
     now = _now(now)
-    with transaction.atomic():
-        subscription = subscription_lock(subscription.organisation)
-        if retry_dunning:
-            Invoice.objects.filter(
-                organisation_id=subscription.organisation_id,
-                status=Invoice.Status.OPEN,
-                payment_attempts__gt=0,
-            ).update(next_payment_attempt_at=now, updated_at=now)
-        if subscription.has_payment_method == has_payment_method:
-            return subscription
-        subscription.has_payment_method = has_payment_method
-        subscription.save(update_fields=["has_payment_method", "updated_at"])
-        billing_event_emit(
-            organisation=subscription.organisation,
-            type="billing.subscription_updated",
-            data=subscription_as_dict(subscription),
-        )
-    caches_invalidate("plan")
-    return subscription
+    return Invoice.objects.filter(
+        organisation_id=organisation.organisation.pk,
+        status=Invoice.Status.OPEN,
+        payment_attempts__gt=0,
+    ).update(next_payment_attempt_at=now, updated_at=now)
 
 
 def subscription_provider_set(*, subscription: Subscription, provider: str) -> Subscription:

@@ -157,7 +157,8 @@ def _subscription_changed(event: DjstripeEvent) -> None:
 
 
 def _customer_updated(event: DjstripeEvent) -> None:
-    from billing.services.dunning import subscription_payment_method_set
+    from billing.services import subscription_payment_method_set
+    from billing.services.dunning import invoices_in_dunning_retry_now
 
     customer = _object(event)
     subscription = Subscription.objects.filter(stripe_customer_id=customer.get("id") or "-").first()
@@ -167,17 +168,18 @@ def _customer_updated(event: DjstripeEvent) -> None:
     has_payment_method = bool(
         invoice_settings.get("default_payment_method") or customer.get("default_source")
     )
+    if has_payment_method != subscription.has_payment_method:
+        subscription_payment_method_set(
+            organisation=subscription.organisation, has_payment_method=has_payment_method
+        )
     # Stripe says what changed (previous_attributes); without it, assume the payment method may
-    # have: a new one retries invoices in dunning at once.
+    # have: a new one retries the invoices in dunning at once.
     previous = event.data.get("previous_attributes")
     method_changed = previous is None or bool(
         {"invoice_settings", "default_source"} & set(previous or {})
     )
-    subscription_payment_method_set(
-        subscription=subscription,
-        has_payment_method=has_payment_method,
-        retry_dunning=has_payment_method and method_changed,
-    )
+    if has_payment_method and method_changed:
+        invoices_in_dunning_retry_now(organisation=subscription.organisation)
 
 
 _HANDLERS = {

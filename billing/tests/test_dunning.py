@@ -12,12 +12,13 @@ from billing.services.dunning import (
     dunning_run,
     invoice_payment_failed,
     invoice_payment_succeeded,
+    invoices_in_dunning_retry_now,
     next_payment_attempt,
-    subscription_payment_method_set,
     subscription_provider_set,
 )
 from billing.tests.support import AFTER_NOV, NOV, event_types, ledger_add, subscription_in_period
 from core.errors import BusinessRuleError
+from core.testing import problem
 
 pytestmark = pytest.mark.django_db
 
@@ -230,13 +231,10 @@ def test_a_new_payment_method_retries_invoices_in_dunning_now(tenant, open_invoi
     invoice_payment_failed(invoice=open_invoice, message="declined", attempt=1, now=AFTER_NOV)
     later = AFTER_NOV + timedelta(hours=5)
 
-    subscription_payment_method_set(
-        subscription=stripe_billed, has_payment_method=True, retry_dunning=True, now=later
-    )
+    assert invoices_in_dunning_retry_now(organisation=tenant, now=later) == 1
 
     open_invoice.refresh_from_db()
     assert open_invoice.next_payment_attempt_at == later
-    assert subscription_of(tenant).has_payment_method is True
 
 
 def test_an_unknown_provider_is_refused(tenant):
@@ -245,3 +243,20 @@ def test_an_unknown_provider_is_refused(tenant):
 
     assert refused.value.code == "invalid_provider"
     assert subscription_of(tenant).provider == Subscription.Provider.MANUAL
+
+
+def test_the_gateway_refuses_live_calls_while_restricted_and_follows_the_payment_at_once(
+    tenant, open_invoice, api_client, sandbox_api_client, settings
+):
+    # given a warm live key, and the tenant restricted by dunning
+    assert api_client.get("/v1/me").status_code == 200
+    invoice_payment_failed(invoice=open_invoice, message="bounced", now=AFTER_NOV)
+    dunning_run(now=AFTER_NOV + timedelta(days=settings.BILLING_DUNNING_RESTRICT_AFTER_DAYS))
+
+    # then live calls answer 402 payment_required; the sandbox keeps working
+    problem(api_client.get("/v1/me"), 402, "payment_required")
+    assert sandbox_api_client.get("/v1/me").status_code == 200
+
+    # when the invoice is paid, then the very next live call goes through
+    invoice_payment_succeeded(invoice=open_invoice, reference="wire")
+    assert api_client.get("/v1/me").status_code == 200
