@@ -17,6 +17,7 @@
 """
 
 from django.db import models
+from django.utils import timezone
 
 from core.ids import new_id
 
@@ -110,6 +111,10 @@ class Subscription(models.Model):
     provider = models.CharField(max_length=10, choices=Provider.choices, default=Provider.MANUAL)
     current_period_start = models.DateTimeField()
     current_period_end = models.DateTimeField()
+    started_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When billing began: the first period's base fee is prorated from here.",
+    )
     period_plan = models.ForeignKey(
         Plan,
         null=True,

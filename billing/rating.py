@@ -10,7 +10,8 @@ are sums of rounded lines and are never rounded again. Prorations round the same
 Lines of a period invoice, in order:
 
 1. ``base_fee`` — the base fee of the plan in force when the period began (``period_plan``); an
-   upgrade during the period is billed by its own ``proration`` line instead.
+   upgrade during the period is billed by its own ``proration`` line instead. In the period a
+   subscription started, prorated from its start.
 2. a ``credit`` for the trial, when the period started in a trial: the base fee prorated over the
    trial's part of the period.
 3. ``included_calls`` — billable calls up to the included ones of the plan in force at the close
@@ -103,6 +104,7 @@ def period_rate(
     bills_overage: bool,
     adjustments: list[AdjustmentInput] = (),
     trial_end: datetime | None = None,
+    started_at: datetime | None = None,
 ) -> RatedPeriod:
     """Rate a period (see module). ``plan``: in force at the close (included calls, unit
     price); ``base_plan``: in force when the period began (base fee)."""
@@ -123,13 +125,23 @@ def period_rate(
             )
         )
 
-    base = base_fee_amount(plan=base_plan)
+    monthly = base_fee_amount(plan=base_plan)
+    billed_from = period_start
+    description = f"{base_plan.name} plan, base fee"
+    base = monthly
+    if started_at is not None and started_at > period_start:
+        billed_from = started_at
+        base = proration_amount(
+            monthly, start=started_at, end=period_end, period_start=period_start,
+            period_end=period_end,
+        )  # fmt: skip
+        description += f" (from {started_at:%Y-%m-%d %H:%M} UTC)"
     if base:
-        add("base_fee", f"{base_plan.name} plan, base fee", 1, Decimal(base), base)
-        if trial_end is not None and trial_end > period_start:
+        add("base_fee", description, 1, Decimal(base), base)
+        if trial_end is not None and trial_end > billed_from:
             credit = proration_amount(
-                base,
-                start=period_start,
+                monthly,
+                start=billed_from,
                 end=trial_end,
                 period_start=period_start,
                 period_end=period_end,

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_FLOOR, Decimal
 
+from django.db.models import Q, Sum
+
 from billing.models import (
     BillingAdjustment,
     BillingAlert,
@@ -17,6 +19,7 @@ from core.cache import TtlCache
 from core.errors import NotFoundError
 from core.ids import id_is_wellformed
 from core.timestamps import timestamp_render as rfc3339
+from metering.models import UsageMinute
 
 # The plan a tenant without one is on. Provisioning always sets a plan; this covers rows made by
 # hand (operators, old data) so that such a tenant is limited like a free one, never unlimited.
@@ -103,6 +106,51 @@ def plan_limit_text(plan: dict, *, limit: str) -> str:
         included = plan["included_calls"]
         return "unlimited calls" if included is None else f"{included:,} calls a month"
     return f"{plan['rate_per_second']}/s, burst {plan['burst']}"
+
+
+@dataclass(frozen=True)
+class PeriodCalls:
+    total: int  # every metered call, live and sandbox, refused or not
+    live: int
+    billable: int  # live calls the ledger marks billable (not sandbox, not refused, not 5xx)
+
+
+def period_calls(*, organisation_id: int, start: datetime, end: datetime) -> PeriodCalls:
+    """An organisation's calls in [start, end) as flushed into the ledger so far."""
+    totals = UsageMinute.objects.filter(
+        tenant_id=organisation_id, minute__gte=start, minute__lt=end
+    ).aggregate(
+        total=Sum("calls"),
+        live=Sum("calls", filter=Q(mode="live")),
+        billable=Sum("calls", filter=Q(is_billable=True, mode="live")),
+    )
+    return PeriodCalls(
+        total=totals["total"] or 0, live=totals["live"] or 0, billable=totals["billable"] or 0
+    )
+
+
+def usage_flush_caught_up(*, until: datetime) -> tuple[bool, str]:
+    """Whether the usage flush has folded every call made before ``until`` into the ledger: no
+    unflushed stream entry is older than ``until``. (Calls still in a process's capture buffer
+    reach the stream within ``USAGE_PUSH_INTERVAL``; the close's grace period covers them.)
+    Returns (caught up, why not)."""
+    from django_redis import get_redis_connection
+
+    from metering.selectors import usage_flush_backlog
+
+    try:
+        backlog = usage_flush_backlog(redis=get_redis_connection("default"))
+    except Exception as exc:  # Redis unreachable: the backlog is unknown, so wait
+        return False, f"the usage stream cannot be read ({exc.__class__.__name__})"
+    if backlog.pending == 0:
+        return True, ""
+    oldest = datetime.now(UTC).timestamp() - backlog.lag_seconds
+    if oldest > until.timestamp():
+        return True, ""
+    return False, (
+        f"{backlog.pending} usage records are not flushed yet, the oldest "
+        f"{backlog.lag_seconds:.0f} s old (from before {until:%Y-%m-%d %H:%M} UTC)"
+    )
 
 
 # --- Subscriptions and the limits they put on live calls
@@ -352,3 +400,177 @@ def billing_alerts_of(organisation, period_start: datetime | None = None):
     return BillingAlert.objects.filter(
         organisation_id=organisation.organisation.pk, period_start=period_start
     )
+
+
+# --- Cost estimate
+
+
+def _period_cost(*, plan, base_plan, subscription, start, end, calls, adjustments) -> int:
+    from billing.rating import period_rate
+
+    rated = period_rate(
+        plan=plan,
+        base_plan=base_plan,
+        period_start=start,
+        period_end=end,
+        billable_calls=calls,
+        bills_overage=plan_bills_overage(plan, subscription),
+        adjustments=adjustments,
+        trial_end=subscription.trial_end if subscription else None,
+        started_at=subscription.started_at if subscription else None,
+    )
+    return max(rated.subtotal, 0)
+
+
+def usage_cost_estimate(organisation, *, now: datetime | None = None) -> dict:
+    """The current period's cost so far and projected to the period's end at the run rate so far
+    (calls per second since the period — or the subscription — began), and the same usage priced
+    on every other public plan as if it had been on that plan all period. Amounts are integer
+    minor units of the plan's currency. Calls are the ledger's (flushed every few seconds)."""
+    from billing.rating import AdjustmentInput
+
+    organisation = organisation.organisation
+    now = now or datetime.now(UTC)
+    subscription = Subscription.objects.filter(organisation_id=organisation.pk).first()
+    plan = plan_of(organisation)
+    if subscription is not None:
+        subscription.organisation = organisation
+        start, end = subscription.current_period_start, subscription.current_period_end
+        base_plan = subscription.period_plan or plan
+    else:
+        start, end = period_bounds(now)
+        base_plan = plan
+    calls = period_calls(organisation_id=organisation.pk, start=start, end=end).billable
+    began = max(start, subscription.started_at) if subscription is not None else start
+    elapsed = max((min(now, end) - began).total_seconds(), 1.0)
+    remaining = max((end - min(now, end)).total_seconds(), 0.0)
+    projected_calls = calls + int(Decimal(calls) * Decimal(remaining) / Decimal(elapsed))
+    adjustments = [
+        AdjustmentInput(
+            kind=a.kind,
+            description=a.description,
+            quantity=a.quantity,
+            unit_amount=a.unit_amount,
+            amount=a.amount,
+        )
+        for a in BillingAdjustment.objects.filter(
+            organisation_id=organisation.pk, period_start=start, invoice__isnull=True
+        )
+    ]
+
+    def cost(on_plan, on_base, n, with_adjustments):
+        return _period_cost(
+            plan=on_plan,
+            base_plan=on_base,
+            subscription=subscription,
+            start=start,
+            end=end,
+            calls=n,
+            adjustments=adjustments if with_adjustments else [],
+        )
+
+    others = []
+    for other in Plan.objects.filter(is_public=True).order_by("sort_order", "code"):
+        refused = 0
+        if other.is_hard_cap and not plan_bills_overage(other, subscription):
+            refused = max(0, projected_calls - (other.included_calls or 0))
+        others.append(
+            {
+                "plan": other.code,
+                "name": other.name,
+                "is_current": other.pk == plan.pk,
+                "cost_so_far": cost(other, other, calls, False),
+                "projected_cost": cost(other, other, projected_calls, False),
+                "projected_calls_refused": refused,
+            }
+        )
+    return {
+        "object": "usage_cost_estimate",
+        "period": period_label(start),
+        "period_start": rfc3339(start),
+        "period_end": rfc3339(end),
+        "as_of": rfc3339(now),
+        "currency": plan.currency,
+        "plan": plan.code,
+        "included_calls": plan.included_calls,
+        "overage_unit_price": str(plan.overage_unit_price.normalize()),
+        "calls_so_far": calls,
+        "cost_so_far": cost(plan, base_plan, calls, True),
+        "projected_calls": projected_calls,
+        "projected_cost": cost(plan, base_plan, projected_calls, True),
+        "spend_cap": {
+            "amount": subscription.spend_cap_amount if subscription else None,
+            "kind": subscription.spend_cap_kind if subscription else "overage",
+        },
+        "plans": others,
+    }
+
+
+# --- Revenue (operators)
+
+
+def revenue_by_plan() -> list[dict]:
+    """Monthly recurring revenue per plan: organisations on each plan now (not cancelled, not
+    scheduled to cancel) × the plan's base fee, in minor units."""
+    from django.db.models import Count
+
+    from tenants.models import Tenant
+
+    rows = (
+        Tenant.objects.filter(mode="live", subscription__isnull=False)
+        .exclude(subscription__status=Subscription.Status.CANCELLED)
+        .exclude(subscription__cancel_at_period_end=True)
+        .values("plan__code", "plan__name", "plan__monthly_price", "plan__currency")
+        .annotate(organisations=Count("id"))
+        .order_by("plan__code")
+    )
+    return [
+        {
+            "plan": row["plan__code"] or DEFAULT_PLAN_CODE,
+            "name": row["plan__name"] or "",
+            "organisations": row["organisations"],
+            "monthly_price": row["plan__monthly_price"] or 0,
+            "mrr": (row["plan__monthly_price"] or 0) * row["organisations"],
+            "currency": row["plan__currency"] or "usd",
+        }
+        for row in rows
+    ]
+
+
+def overage_revenue_by_period(*, limit: int = 24) -> list[dict]:
+    """Per closed period (newest first): invoices, calls billed, overage and total invoiced
+    (void invoices excluded), in minor units."""
+    from django.db.models import Count
+
+    from billing.models import InvoiceLine
+
+    invoices = (
+        Invoice.objects.exclude(status=Invoice.Status.VOID)
+        .values("period_start")
+        .annotate(
+            invoices=Count("id"),
+            total=Sum("total"),
+            calls=Sum("calls_billable"),
+            credited=Sum("amount_credited"),
+        )
+        .order_by("-period_start")[:limit]
+    )
+    overage = dict(
+        InvoiceLine.objects.filter(kind="overage")
+        .exclude(invoice__status=Invoice.Status.VOID)
+        .values("invoice__period_start")
+        .annotate(amount=Sum("amount"))
+        .values_list("invoice__period_start", "amount")
+    )
+    return [
+        {
+            "period": period_label(row["period_start"]),
+            "period_start": row["period_start"],
+            "invoices": row["invoices"],
+            "calls_billable": row["calls"] or 0,
+            "overage": overage.get(row["period_start"], 0) or 0,
+            "total": row["total"] or 0,
+            "credited": row["credited"] or 0,
+        }
+        for row in invoices
+    ]
