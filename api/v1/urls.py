@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("api.v1.reviews")),
     path("", include("api.v1.events")),
     path("", include("api.v1.webhooks")),  # webhook endpoints, deliveries, attempts
+    path("", include("api.v1.billing")),  # usage, invoices, billing settings and estimate
 ]
