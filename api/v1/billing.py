@@ -282,6 +282,7 @@ class InvoicePdfView(BillingView):
         parse_list_params(NoParams, request.query_params)
         invoice = _invoice(request, invoice_id)
         from billing import rendering  # TEMP until billing.rendering lands
+
         name = invoice.number or invoice.public_id
         if request.accepted_media_type.startswith("text/html"):
             return HttpResponse(
