@@ -317,3 +317,21 @@ def usage_mode_totals(*, organisation_id: int, since: datetime, until: datetime)
             ),  # fmt: skip
         )
     return totals
+
+
+def usage_calls_by_status(
+    *, organisation_id: int, since: datetime, statuses: list[int]
+) -> dict[int, int]:
+    """Calls answered with each of ``statuses`` since ``since``, live and sandbox (e.g. 402 for a
+    reached spend cap or a restricted account, 429 for limits): ``{status: calls}``, zeros
+    included. One query."""
+    rows = (
+        UsageMinute.objects.filter(
+            tenant_id=organisation_id, minute__gte=since, status__in=statuses
+        )
+        .values("status")
+        .annotate(total=Sum("calls"))
+        .order_by("status")
+    )
+    found = {row["status"]: row["total"] for row in rows}
+    return {status: found.get(status, 0) for status in statuses}

@@ -1,26 +1,22 @@
 """The dashboard (``/``): calls this period against the plan's included calls, an upgrade prompt
 when limits bit in the last day, recent errors (linked to their log entries) and the quick start.
 
-The quick start never shows a secret it does not have: raw keys exist only when they are issued.
-Whoever issues one for the visitor and sends them here (sign-up's one-time landing) may put it in
-the session under ``QUICKSTART_SECRET_SESSION_KEY``; the dashboard shows it once and forgets it.
-Otherwise it shows the prefix of the visitor's sandbox key with a placeholder in the snippets, or
-asks them to create one.
+The quick start never shows a secret: raw keys exist only at the moment they are issued (sign-up's
+welcome page, ``portal.views.HandoffView``, and the key pages show them once). It shows the prefix
+of the visitor's newest sandbox key (one they created, else any) with copy-paste snippets that
+read the secret from ``OPENCHANCE_API_KEY``, or asks them to create a key.
 """
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from apikeys.keys import api_key_parse
 from apikeys.models import ApiKey
 from apikeys.selectors import api_key_latest_active
 from billing import selectors as billing_selectors
-from metering.selectors import usage_period_billable_calls, usage_rate_limited_calls, usage_summary
+from metering.selectors import usage_calls_by_status, usage_period_billable_calls, usage_summary
 from portal.pages.base import DataPageView, url_if_exists, with_percent
 from requestlog.selectors import request_log_recent_errors
-
-QUICKSTART_SECRET_SESSION_KEY = "portal_quickstart_secret"  # noqa: S105 - a session field name
 
 
 def _upgrade_prompt(*, plan, rate_limited: int, billable: int) -> dict | None:
@@ -44,18 +40,30 @@ def _upgrade_prompt(*, plan, rate_limited: int, billable: int) -> dict | None:
     }
 
 
-def _billing_panel(organisation) -> dict | None:
-    """The billing slot (cost so far and projected, alerts, spend cap) — from billing's selectors
-    once they exist; None leaves the slot empty (see templates/portal/pages/_billing.html)."""
-    estimate = getattr(billing_selectors, "usage_cost_estimate", None)
+def _money(minor_units, currency: str) -> str:
+    return f"{(minor_units or 0) / 100:,.2f} {currency.upper()}"
+
+
+def _billing_panel(organisation, *, refused_402: int) -> dict:
+    """The billing slot: cost so far and projected (``billing.selectors.usage_cost_estimate``,
+    where billing provides it), alerts not dismissed (``billing_alerts_of``), the spend cap, and
+    whether live calls were refused with 402 (spend cap reached or account restricted) in the
+    last day — read from the ledger."""
+    panel: dict = {"refused_402": refused_402, "estimate": None, "alerts": []}
+    estimate_of = getattr(billing_selectors, "usage_cost_estimate", None)
+    if estimate_of is not None:
+        estimate = estimate_of(organisation)
+        currency = estimate["currency"]
+        cap = (estimate.get("spend_cap") or {}).get("amount")
+        panel["estimate"] = {
+            **estimate,
+            "cost_so_far_text": _money(estimate["cost_so_far"], currency),
+            "projected_cost_text": _money(estimate["projected_cost"], currency),
+            "spend_cap_text": _money(cap, currency) if cap is not None else None,
+        }
     alerts_of = getattr(billing_selectors, "billing_alerts_of", None)
-    if estimate is None and alerts_of is None:
-        return None
-    panel = {}
-    if estimate is not None:
-        panel["estimate"] = estimate(organisation)
     if alerts_of is not None:
-        panel["alerts"] = list(alerts_of(organisation))
+        panel["alerts"] = [a for a in alerts_of(organisation) if a.dismissed_at is None]
     return panel
 
 
@@ -69,12 +77,10 @@ class DashboardView(DataPageView):
         plan = billing_selectors.plan_of(organisation)
         billable = usage_period_billable_calls(organisation_id=organisation.pk, since=period_start)
         included = plan.included_calls
-        rate_limited = usage_rate_limited_calls(
-            organisation_id=organisation.pk, since=now - timedelta(days=1)
+        refused = usage_calls_by_status(
+            organisation_id=organisation.pk, since=now - timedelta(days=1), statuses=[402, 429]
         )
-        fresh_secret = request.session.pop(QUICKSTART_SECRET_SESSION_KEY, None)
-        if fresh_secret is not None and api_key_parse(str(fresh_secret)) is None:
-            fresh_secret = None  # only ever a key the platform issued
+        rate_limited = refused[429]
         sandbox_key = api_key_latest_active(
             tenant=organisation, mode=ApiKey.Mode.TEST, created_by=request.user
         )
@@ -93,12 +99,8 @@ class DashboardView(DataPageView):
             billing_url=url_if_exists("portal:billing"),
             upgrade=_upgrade_prompt(plan=plan, rate_limited=rate_limited, billable=billable),
             recent_errors=request_log_recent_errors(limit=10),
-            fresh_secret=fresh_secret,
             sandbox_key=sandbox_key,
             api_base=self.api_base(),
-            billing=_billing_panel(organisation),
+            billing=_billing_panel(organisation, refused_402=refused[402]),
         )
-        response = self.render_to_response(context)
-        if fresh_secret:
-            response["Cache-Control"] = "no-store"
-        return response
+        return self.render_to_response(context)

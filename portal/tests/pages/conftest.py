@@ -60,7 +60,6 @@ def ledger_row(tenant):
             "method": "GET",
             "route": "/v1/me",
             "status": 200,
-            "is_billable": True,
             "calls": 1,
             "duration_ms_total": 10.0,
             "duration_ms_max": 10.0,
