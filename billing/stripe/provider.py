@@ -25,6 +25,7 @@ metadata) instead of being created twice. A declined payment is dunning's
 """
 
 import logging
+import uuid
 from datetime import UTC, datetime
 
 import stripe
@@ -66,6 +67,13 @@ def _mirror(model_name: str, data) -> None:
             getattr(djstripe_models, model_name).sync_from_stripe_data(data)
     except Exception:
         logger.exception("could not mirror Stripe %s %s into dj-stripe", model_name, data.get("id"))
+
+
+def _replayed(stripe_object) -> bool:
+    """Whether Stripe answered with the stored first answer of this Idempotency-Key."""
+    response = getattr(stripe_object, "last_response", None)
+    headers = getattr(response, "headers", None) or {}
+    return str(headers.get("Idempotent-Replayed", headers.get("idempotent-replayed", ""))) == "true"
 
 
 def _timestamp(value: datetime) -> int:
@@ -170,18 +178,28 @@ class StripeProvider:
         plan_id = self._plan_ensure(plan)
         period = f"{subscription.current_period_start:%Y%m}"
         if not current_id:
-            created = stripe_call(
-                stripe.Subscription.create,
-                idempotency_key=idempotency_key(
-                    subscription.public_id, "subscribe", plan.code, period
-                ),
-                customer=customer_id,
-                items=[{"plan": plan_id}],
-                metadata={
-                    "oc_subscription": subscription.public_id,
-                    "oc_organisation": organisation.slug,
-                },
-            )
+            # One key per (plan, period): a retry, or a second worker, gets the same
+            # subscription. A key that replays one cancelled since (the plan left and came back
+            # within Stripe's 24 hours of keys) is followed by one naming what it replaced.
+            key = idempotency_key(subscription.public_id, "subscribe", plan.code, period)
+            for _replays in range(10):
+                created = stripe_call(
+                    stripe.Subscription.create,
+                    idempotency_key=key,
+                    customer=customer_id,
+                    items=[{"plan": plan_id}],
+                    metadata={
+                        "oc_subscription": subscription.public_id,
+                        "oc_organisation": organisation.slug,
+                    },
+                )
+                if not _replayed(created) or stripe_call(stripe.Subscription.retrieve, created.id)[
+                    "status"
+                ] not in ("canceled", "incomplete_expired"):
+                    break
+                key = idempotency_key(
+                    subscription.public_id, "subscribe", plan.code, period, "after", created.id
+                )
             self._stripe_subscription_store(subscription, created.id)
             _mirror("Subscription", created)
             return created.id
@@ -194,15 +212,14 @@ class StripeProvider:
         if bool(remote.get("cancel_at_period_end")) != subscription.cancel_at_period_end:
             changes["cancel_at_period_end"] = subscription.cancel_at_period_end
         if changes:
+            # Setting a state is idempotent by itself; the key only has to cover the retries
+            # of this call (a key reused by a later change back to the same state would replay
+            # the old answer and change nothing), so each sync is an operation of its own.
             updated = stripe_call(
                 stripe.Subscription.modify,
                 current_id,
                 idempotency_key=idempotency_key(
-                    subscription.public_id,
-                    "update",
-                    plan.code,
-                    int(subscription.cancel_at_period_end),
-                    period,
+                    subscription.public_id, "update", plan.code, uuid.uuid4().hex[:16]
                 ),
                 **changes,
             )
