@@ -233,7 +233,6 @@ class InvoiceDetailView(BillingView):
         summary="Retrieve an invoice",
         description="With its lines (base fee, included calls, overage, proration, credits) "
         "and credit notes. Amounts in minor units of `currency`.",
-        parameters=[NoParams],
         responses=io.InvoiceSerializer,
     )
     def get(self, request, invoice_id: str):
@@ -272,7 +271,6 @@ class InvoicePdfView(BillingView):
         summary="Download an invoice",
         description="The invoice as a PDF (`Accept: application/pdf` or `*/*`), or as an HTML "
         "page with `Accept: text/html`. Errors are problem+json.",
-        parameters=[NoParams],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
             (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="HTML"),
@@ -300,7 +298,6 @@ class SubscriptionView(LiveBillingView):
         summary="The subscription",
         description="Plan in force, status, the current period, a scheduled downgrade or "
         "cancellation, payment state. Live keys only (403 `livemode_required`).",
-        parameters=[NoParams],
         responses=io.SubscriptionSerializer,
     )
     def get(self, request):
@@ -316,7 +313,6 @@ class EstimateView(LiveBillingView):
         summary="The period's cost estimate",
         description="The current period's cost so far and projected to its end at the run rate, "
         "and what the same usage would cost on every other public plan. Live keys only.",
-        parameters=[NoParams],
         responses=io.EstimateSerializer,
     )
     def get(self, request):
@@ -330,7 +326,6 @@ class SettingsView(LiveBillingView):
         operation_id="billing_settings_retrieve",
         summary="The billing settings",
         description="Spend cap, budget alerts and pay-as-you-go. Live keys only.",
-        parameters=[NoParams],
         responses=io.BillingSettingsSerializer,
     )
     def get(self, request):
@@ -350,7 +345,6 @@ class SettingsView(LiveBillingView):
             "method; 422 otherwise). Live keys with `billing:write` only."
         ),
         request=io.BillingSettingsUpdateSerializer,
-        parameters=[NoParams],
         responses=io.BillingSettingsSerializer,
     )
     @idempotent

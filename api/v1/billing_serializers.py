@@ -147,8 +147,9 @@ class UsageSerializer(serializers.Serializer):
 
 
 class InvoiceLineSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=["base_fee", "included_calls", "overage", "proration", "credit", "adjustment"]
+    kind = serializers.CharField(
+        help_text="`base_fee`, `included_calls`, `overage`, `proration`, `credit` or "
+        "`adjustment` (clients must accept kinds they do not know)."
     )
     description = serializers.CharField()
     quantity = serializers.IntegerField()
