@@ -31,6 +31,12 @@ app.conf.beat_schedule = {
         "schedule": settings.USAGE_FLUSH_INTERVAL,
         "options": {"expires": 30},
     },
+    # Dunning (billing.services.dunning): due collections retried, long past-due restricted.
+    "billing-dunning-run": {
+        "task": "billing.dunning_run",
+        "schedule": settings.BILLING_DUNNING_INTERVAL,
+        "options": {"expires": settings.BILLING_DUNNING_INTERVAL},
+    },
 }
 
 

@@ -509,6 +509,8 @@ BILLING_DUNNING_RESTRICT_AFTER_DAYS = env.int("BILLING_DUNNING_RESTRICT_AFTER_DA
 # A collection that could not reach the provider (an outage, not a decline) is retried this
 # many minutes later by the dunning beat; also the lease of a collection in progress.
 BILLING_COLLECTION_RETRY_MINUTES = env.int("BILLING_COLLECTION_RETRY_MINUTES", default=10)
+# How often the dunning beat runs (seconds).
+BILLING_DUNNING_INTERVAL = env.int("BILLING_DUNNING_INTERVAL", default=300)
 
 # --- Production hardening
 if IS_PRODUCTION:
