@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_FLOOR, Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from billing.models import (
     BillingAdjustment,
@@ -512,8 +512,6 @@ def usage_cost_estimate(organisation, *, now: datetime | None = None) -> dict:
 def revenue_by_plan() -> list[dict]:
     """Monthly recurring revenue per plan: organisations on each plan now (not cancelled, not
     scheduled to cancel) × the plan's base fee, in minor units."""
-    from django.db.models import Count
-
     from tenants.models import Tenant
 
     rows = (
@@ -540,8 +538,6 @@ def revenue_by_plan() -> list[dict]:
 def overage_revenue_by_period(*, limit: int = 24) -> list[dict]:
     """Per closed period (newest first): invoices, calls billed, overage and total invoiced
     (void invoices excluded), in minor units."""
-    from django.db.models import Count
-
     from billing.models import InvoiceLine
 
     invoices = (
@@ -574,3 +570,97 @@ def overage_revenue_by_period(*, limit: int = 24) -> list[dict]:
         }
         for row in invoices
     ]
+
+
+# --- Reconciliation
+
+# Billing's own API routes (api.v1.billing: ``ApiView.is_billing_route``) are metered but never
+# billed; the request log shows their route template, so these prefixes tell them apart there.
+BILLING_ROUTE_PREFIXES = ("/v1/usage", "/v1/invoices", "/v1/billing/")
+# Statuses of calls the gateway refused (rate limit, quota: 429; spend cap, restriction: 402):
+# metered, never billed. 5xx (failed on our side) are never billed either.
+REFUSED_STATUSES = (402, 429)
+
+
+@dataclass(frozen=True)
+class ReconcileRow:
+    organisation_id: int
+    slug: str
+    served: int  # live calls in the request log
+    served_billable: int  # of those, billable by the ledger's rule
+    metered: int  # live calls in the ledger
+    metered_billable: int
+    invoiced: int | None  # calls_billable of the period's invoice; None: no invoice
+    invoice_number: str | None
+
+    @property
+    def differences(self) -> list[str]:
+        found = []
+        if self.served != self.metered:
+            found.append(f"served {self.served} != metered {self.metered}")
+        if self.served_billable != self.metered_billable:
+            found.append(
+                f"served billable {self.served_billable} != metered billable "
+                f"{self.metered_billable}"
+            )
+        if self.invoiced is None:
+            if self.metered_billable:
+                found.append(f"{self.metered_billable} billable calls and no invoice")
+        elif self.invoiced != self.metered_billable:
+            found.append(f"invoiced {self.invoiced} != metered billable {self.metered_billable}")
+        return found
+
+
+def _served_calls(organisation, start: datetime, end: datetime) -> tuple[int, int]:
+    from django_tenants.utils import schema_context
+
+    from requestlog.models import RequestLog
+
+    billing_routes = Q()
+    for prefix in BILLING_ROUTE_PREFIXES:
+        billing_routes |= Q(route__startswith=prefix)
+    with schema_context(organisation.schema_name):
+        totals = RequestLog.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
+            served=Count("id"),
+            billable=Count(
+                "id", filter=Q(status__lt=500) & ~Q(status__in=REFUSED_STATUSES) & ~billing_routes
+            ),
+        )
+    return totals["served"] or 0, totals["billable"] or 0
+
+
+def billing_reconcile(*, period_start: datetime, organisations=None) -> list[ReconcileRow]:
+    """Per organisation (every subscribed one by default): the period's live calls as served
+    (the request log in its live schema), as metered (the ledger) and as invoiced. Any
+    difference means a call was lost, counted twice, or billed wrongly (``differences``)."""
+    start, end = period_bounds(period_start)
+    if organisations is None:
+        from tenants.models import Tenant
+
+        organisations = Tenant.objects.filter(mode="live", subscription__isnull=False).order_by(
+            "slug"
+        )
+    invoices = {
+        invoice.organisation_id: invoice
+        for invoice in Invoice.objects.filter(period_start=start, kind=Invoice.Kind.PERIOD)
+    }
+    rows = []
+    for organisation in organisations:
+        served, served_billable = _served_calls(organisation, start, end)
+        calls = period_calls(organisation_id=organisation.pk, start=start, end=end)
+        invoice = invoices.get(organisation.pk)
+        if invoice is not None and invoice.status == Invoice.Status.VOID:
+            invoice = None
+        rows.append(
+            ReconcileRow(
+                organisation_id=organisation.pk,
+                slug=organisation.slug,
+                served=served,
+                served_billable=served_billable,
+                metered=calls.live,
+                metered_billable=calls.billable,
+                invoiced=invoice.calls_billable if invoice is not None else None,
+                invoice_number=invoice.number if invoice is not None else None,
+            )
+        )
+    return rows
