@@ -89,6 +89,10 @@ EXPECTED_OPERATIONS = {
     ("get", "/v1/reviews"), ("post", "/v1/reviews"), ("get", "/v1/reviews/{review_id}"),
     ("get", "/v1/events"), ("get", "/v1/events/{event_id}"),
     ("post", "/v1/batch"),
+    ("get", "/v1/usage"), ("get", "/v1/invoices"), ("get", "/v1/invoices/{invoice_id}"),
+    ("get", "/v1/invoices/{invoice_id}/pdf"), ("get", "/v1/billing/subscription"),
+    ("get", "/v1/billing/estimate"), ("get", "/v1/billing/settings"),
+    ("patch", "/v1/billing/settings"),
 }  # fmt: skip
 
 
