@@ -37,6 +37,19 @@ app.conf.beat_schedule = {
         "schedule": settings.BILLING_DUNNING_INTERVAL,
         "options": {"expires": settings.BILLING_DUNNING_INTERVAL},
     },
+    # Closes every billing period that ended BILLING_CLOSE_GRACE_SECONDS (600) ago once the
+    # usage flush has caught up with it; a no-op in between (each close is idempotent).
+    "billing-invoices-close-due": {
+        "task": "billing.invoices_close_due",
+        "schedule": getattr(settings, "BILLING_CLOSE_INTERVAL", 300),
+        "options": {"expires": getattr(settings, "BILLING_CLOSE_INTERVAL", 300)},
+    },
+    # Usage thresholds (50/80/100 % of included calls, budgets, the spend cap), once per period.
+    "billing-alerts-check": {
+        "task": "billing.alerts_check",
+        "schedule": getattr(settings, "BILLING_ALERTS_INTERVAL", 60),
+        "options": {"expires": getattr(settings, "BILLING_ALERTS_INTERVAL", 60)},
+    },
 }
 
 

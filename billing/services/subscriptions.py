@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
 from billing.models import BillingAdjustment, Plan, Subscription
@@ -57,14 +58,16 @@ def subscription_create(
     organisation,
     plan: Plan | None = None,
     trial_days: int | None = None,
-    provider: str = Subscription.Provider.MANUAL,
+    provider: str | None = None,
     now: datetime | None = None,
 ) -> Subscription:
     """Subscribe an organisation (live row) to ``plan`` (default: the plan it is on), from now to
     the end of the current calendar month; ``trial_days`` starts a trial (status ``trialing``:
     the base fee is credited for the trial's part of each period it covers). Emits
-    ``billing.subscription_created``. Refuses a second subscription (``subscription_exists``)."""
+    ``billing.subscription_created``. Refuses a second subscription (``subscription_exists``).
+    ``provider`` defaults to ``settings.BILLING_PROVIDER`` (manual without Stripe keys)."""
     organisation = organisation.organisation
+    provider = provider or getattr(settings, "BILLING_PROVIDER", Subscription.Provider.MANUAL)
     now = now or datetime.now(UTC)
     if trial_days is not None and (
         not isinstance(trial_days, int)
