@@ -74,6 +74,7 @@ GATEWAY_HEADERS = (
 PLACEHOLDER_IDS = {
     "endpoint_id": "we_01JHOSTILEHOSTILEHOSTILE0",
     "delivery_id": "wd_01JHOSTILEHOSTILEHOSTILE0",
+    "invoice_id": "inv_01JHOSTILEHOSTILEHOSTILE0",  # test keys see no invoices: 404 either way
 }
 SNAPSHOT_MODELS = (
     Challenge,

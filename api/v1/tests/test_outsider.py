@@ -5,18 +5,25 @@ schema and every id of ours is simply not there: 404, and nothing changes. On ou
 outsider's key is refused outright (401).
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 
 from api.v1.tests.support import Api, problem
+from billing.models import Invoice, Subscription
+from billing.selectors import period_bounds
 from events.models import Event
 from marketplace.models import Application, Challenge, Message, Review
 
 
 @pytest.fixture
-def objects(api_host):
-    """One of each object in the tenant's live data, created through the shared API host."""
-    return api_host.one_of_each(rating=5)
+def objects(api_host, tenant):
+    """One of each object in the tenant's live data, created through the shared API host, and
+    an invoice of the tenant (public schema; invoices are made by the period close only)."""
+    start, end = period_bounds(period_bounds()[0] - timedelta(days=1))
+    invoice = Invoice.objects.create(organisation=tenant, period_start=start, period_end=end)
+    return api_host.one_of_each(rating=5) | {"inv": invoice.public_id}
 
 
 ROUTES = [
@@ -52,6 +59,9 @@ ROUTES = [
     ("get", "/v1/reviews/{rev}?expand=application&fields=application", None),
     ("get", "/v1/challenges/{chl}/applications?expand=challenge", None),
     ("get", "/v1/applications/{app}/messages?expand=application", None),
+    # billing: the organisation's invoices
+    ("get", "/v1/invoices/{inv}", None),
+    ("get", "/v1/invoices/{inv}/pdf", None),
 ]
 
 
@@ -60,7 +70,7 @@ def _snapshot(tenant) -> dict:
     try:
         return {
             model.__name__: sorted(map(repr, model.objects.values()))
-            for model in (Challenge, Application, Message, Review, Event)
+            for model in (Challenge, Application, Message, Review, Event, Invoice, Subscription)
         }
     finally:
         connection.set_schema_to_public()
@@ -124,6 +134,8 @@ def test_outsider_lists_show_none_of_our_data(objects, outsider_api_host):
         "/v1/applications?expand=challenge",
         "/v1/messages?expand=application",
         "/v1/reviews?expand=application",
-        "/v1/events",
+        # the outsider's own organisation has billing events (its subscription): ours are these
+        "/v1/events?type=challenge.*,application.*,message.*,review.*",
+        "/v1/invoices",
     ):
         assert outsider_api_host.get(path).json()["data"] == [], path
