@@ -193,7 +193,7 @@ def _proration_record(
         period_start=period_start,
         kind=BillingAdjustment.Kind.PRORATION,
         description=(
-            f"{previous.name} → {plan.name} on {now:%Y-%m-%d %H:%M} UTC "
+            f"Upgrade {previous.name} to {plan.name} on {now:%Y-%m-%d %H:%M} UTC "
             f"({days_left} of {days} days)"
         ),
         quantity=1,
