@@ -97,6 +97,24 @@ def test_a_bad_signature_is_refused_and_changes_nothing(tenant, endpoint, signat
     assert "billing.invoice.paid" not in event_types(tenant)
 
 
+def test_a_secret_sent_along_is_not_trusted(endpoint, settings):
+    # dj-stripe lets DEBUG servers take the secret from X-Djstripe-Webhook-Secret (for the Stripe
+    # CLI); anywhere else a sender choosing its own secret must get nowhere.
+    settings.DEBUG = False
+    payload = _event("invoice.paid", {"id": "in_x", "object": "invoice"}, "evt_own_secret")
+
+    response = Client(HTTP_HOST=settings.BASE_DOMAIN).post(
+        f"/stripe/webhook/{endpoint.djstripe_uuid}/",
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=_signed(payload, secret="whsec_mine"),
+        HTTP_X_DJSTRIPE_WEBHOOK_SECRET="whsec_mine",
+    )
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.filter(id="evt_own_secret").exists()
+
+
 def test_an_expired_signature_is_refused(endpoint):
     payload = _event("invoice.paid", {"id": "in_old", "object": "invoice"}, "evt_old")
 
