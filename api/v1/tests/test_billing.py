@@ -445,3 +445,20 @@ def test_outsider_settings_are_their_own(outsider_api_host, api_host, tenant, ot
     )
     assert sorted(map(repr, Subscription.objects.filter(organisation=tenant).values())) == ours
     connection.set_schema_to_public()
+
+
+def test_an_invoice_downloads_as_pdf_or_html(api_client, invoices):
+    invoice = invoices[0]
+    path = f"/v1/invoices/{invoice.public_id}/pdf"
+
+    pdf = api_client.get(path)
+    html = api_client.get(path, HTTP_ACCEPT="text/html")
+    json_only = api_client.get(path, HTTP_ACCEPT="application/json")
+
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and b"%%EOF" in pdf.content[-1024:]
+    assert f'filename="{invoice.number}.pdf"' in pdf["Content-Disposition"]
+    assert pdf["X-RateLimit-Limit"]  # a metered call like any other
+    assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
+    assert invoice.number in html.content.decode()
+    problem(json_only, 406, "not_acceptable")
