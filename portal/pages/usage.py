@@ -61,9 +61,13 @@ class UsageView(DataPageView):
             "rate_limited": [point["rate_limited"] for point in series],
         }
         modes = usage_mode_totals(**scope)
+        # Shown again with the range in force (the defaults filled in), not the raw query.
+        shown = UsageRangeForm(
+            initial={k: form.cleaned_data[k] for k in ("since", "until", "bucket")}
+        )
         return self.render_to_response(
             self.get_context_data(
-                form=form,
+                form=shown,
                 range=form.cleaned_data,
                 summary=with_percent(summary),
                 chart=chart,

@@ -142,6 +142,7 @@ def test_the_page_shows_the_range_chart_breakdowns_and_modes(
     assert 'id="usage-chart-data" type="application/json"' in body
     assert "portal/pages/usage.js" in body and "vendor/chart.umd.min.js" in body
     assert "<script>" not in body
+    assert 'name="since" value="2026-11-10"' in body and 'name="until" value="2026-11-11"' in body
 
 
 def test_the_sandbox_mode_reads_the_sandbox_ledger(portal_client, ledger):
@@ -151,6 +152,7 @@ def test_the_sandbox_mode_reads_the_sandbox_ledger(portal_client, ledger):
 
     assert response.context["mode"] == "test"
     assert response.context["summary"]["calls"] == 7
+    assert response.context["range"]["bucket"] == "hour"  # two days: hourly by default
 
 
 def test_the_page_runs_a_fixed_number_of_queries(portal_client, ledger_row, queries_of):
