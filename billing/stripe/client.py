@@ -52,22 +52,28 @@ def stripe_is_configured() -> bool:
     return bool(stripe_secret_key())
 
 
+def stripe_library_configure() -> None:
+    """Point the stripe library (which dj-stripe shares, e.g. for the GET it makes when a
+    webhook arrives) at the configured API server, with a bounded timeout and no retries of its
+    own (one retry policy: ours; the library's skips 429 and would double the waits)."""
+    stripe.api_base = getattr(settings, "STRIPE_API_HOST", "") or DEFAULT_API_BASE
+    timeout = settings.STRIPE_TIMEOUT_SECONDS
+    client = stripe.default_http_client
+    if not isinstance(client, stripe.RequestsClient) or client._timeout != timeout:
+        stripe.default_http_client = stripe.RequestsClient(timeout=timeout)
+    stripe.max_network_retries = 0
+
+
 def stripe_configure() -> str:
-    """Point the stripe library (which dj-stripe shares) at the configured API server with a
-    bounded timeout; return the secret key to call it with."""
+    """``stripe_library_configure`` and the secret key to call Stripe with (settings are read
+    on every call, so tests and operators can point billing elsewhere without a restart)."""
     api_key = stripe_secret_key()
     if not api_key:
         raise StripeNotConfiguredError(
             "No Stripe secret key for this mode: set STRIPE_TEST_SECRET_KEY (or "
             "STRIPE_LIVE_SECRET_KEY with STRIPE_LIVE_MODE=true)."
         )
-    stripe.api_base = getattr(settings, "STRIPE_API_HOST", "") or DEFAULT_API_BASE
-    timeout = settings.STRIPE_TIMEOUT_SECONDS
-    client = stripe.default_http_client
-    if not isinstance(client, stripe.RequestsClient) or client._timeout != timeout:
-        stripe.default_http_client = stripe.RequestsClient(timeout=timeout)
-    # One retry policy, ours (the library's own retries skip 429 and would double the waits).
-    stripe.max_network_retries = 0
+    stripe_library_configure()
     return api_key
 
 

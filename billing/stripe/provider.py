@@ -10,18 +10,22 @@ versions and billing meters are not in localstripe, so:
   (Stripe's dashboard, ``customer.subscription.*`` webhooks) and never charges, since every
   charge — the base fee included — comes from our invoice. Operators' price edits therefore never
   need new Stripe plans, and Stripe never bills what the ledger did not rate;
-- **invoice** — at period close (``invoice_collect``, called after the invoice is finalised) each
-  line of our finalised invoice becomes a Stripe invoice item, a one-off Stripe invoice takes
-  them (``pending_invoice_items_behavior=include``) and is paid at once (``pay`` finalises a
-  draft); ``stripe_invoice_id`` is kept. Before paying, the Stripe invoice's total must equal our
-  ``amount_due`` — Stripe never charges another amount than the one we invoiced.
+- **invoice** — at period close (``invoice_collect``, called after the invoice is finalised) a
+  one-off draft Stripe invoice is made for it (``pending_invoice_items_behavior=exclude``: it
+  takes nothing else pending on the customer; its id kept at once in ``stripe_invoice_id``),
+  each non-zero line of ours becomes an invoice item on that draft (credit notes one negative
+  item), and it is paid at once (``pay`` finalises a draft; localstripe has no ``/finalize``).
+  Before paying, the Stripe invoice's amount due must equal ours — Stripe never charges another
+  amount than the one we invoiced.
 
 Every call goes through ``billing.stripe.client.stripe_call``: an Idempotency-Key from our ids
 and retries with backoff. A Stripe outage delays collection and loses nothing: the invoice stays
 ``open`` with ``next_payment_attempt_at`` a few minutes ahead (``BILLING_COLLECTION_RETRY_MINUTES``)
-and the dunning beat collects it again; the items already created are found again (by their
-metadata) instead of being created twice. A declined payment is dunning's
-(``billing.services.dunning.invoice_payment_failed``).
+and the dunning beat collects it again; the Stripe invoice and the lines already on it are found
+again (by its stored id, their metadata) instead of being made twice. A declined payment is
+dunning's (``billing.services.dunning.invoice_payment_failed``); so is a payment attempted
+without a payment method. Anything else Stripe refuses postpones the collection the same way,
+with the reason in ``last_payment_error`` for an operator.
 """
 
 import logging

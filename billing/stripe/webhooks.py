@@ -13,8 +13,8 @@ syncs the object into its tables (one GET to Stripe), then sends the event's sig
 receivers below only enqueue ``stripe_event_apply`` on the ``billing`` queue, on commit — so
 what billing does with the event (invoices paid, dunning, emails, our events) never runs in the
 web request, is retried by Celery, and never sees a rolled-back event. If dj-stripe's part fails
-(Stripe unreachable for the GET), the view answers 500 with nothing stored and Stripe delivers
-the event again later (it retries for days).
+(Stripe unreachable for the GET), the view answers 500, no ``Event`` is stored (the trigger keeps
+the error) and nothing is applied; Stripe delivers the event again later (it retries for days).
 
 An event id seen before is not processed again: dj-stripe finds its ``Event`` row and sends no
 signal, so a replayed or redelivered event changes nothing. Our services are idempotent besides
@@ -24,7 +24,9 @@ is harmless too.
 Applied: ``invoice.paid`` / ``invoice.payment_succeeded`` → ``invoice_payment_succeeded``;
 ``invoice.payment_failed`` → ``invoice_payment_failed``; ``customer.subscription.*`` → the
 Stripe subscription id kept in step (one deleted at Stripe is forgotten, and made again by the
-next ``subscription_sync`` while the plan is paid); ``customer.updated`` → ``has_payment_method``.
+next ``subscription_sync`` while the plan is paid); ``customer.updated`` → ``has_payment_method``
+(B1's ``subscription_payment_method_set``), and a new payment method makes the invoices in
+dunning due at once (``invoices_in_dunning_retry_now``).
 """
 
 import logging

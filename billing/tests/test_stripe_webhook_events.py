@@ -185,6 +185,41 @@ def test_a_payment_made_at_stripe_is_applied_once(
 
 
 @pytest.mark.slow
+def test_stripe_unreachable_while_a_webhook_is_stored_answers_500_and_the_redelivery_works(
+    tenant, stripe_subscription, stripe_server, endpoint, django_capture_on_commit_callbacks
+):
+    # given a paid Stripe invoice whose invoice.paid arrives while Stripe's API is down
+    subscription_in_period(tenant, plan="pro")
+    ledger_add(tenant, 100_250)
+    invoice = invoice_close_period(organisation=tenant, period_start=NOV, now=AFTER_NOV)
+    assert StripeProvider().invoice_collect(invoice=invoice) == "paid"
+    invoice.refresh_from_db()
+    remote = stripe.Invoice.retrieve(invoice.stripe_invoice_id, api_key=KEY)
+    payload = _event("invoice.paid", json.loads(str(remote)), "evt_during_outage")
+    stripe_server.fault(status=503, count=100, path="/v1/invoices/")
+    client = Client(HTTP_HOST=settings.BASE_DOMAIN, raise_request_exception=False)
+
+    # when it is delivered, then 500 (Stripe will deliver it again) and no Event is stored
+    with django_capture_on_commit_callbacks() as enqueued:
+        response = client.post(
+            f"/stripe/webhook/{endpoint.djstripe_uuid}/",
+            data=payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=_signed(payload),
+        )
+    assert response.status_code == 500
+    assert not StripeEvent.objects.filter(id="evt_during_outage").exists()
+    assert enqueued == []
+
+    # when Stripe is back and delivers it again, then it is stored and enqueued once
+    stripe_server.flush_faults()
+    with django_capture_on_commit_callbacks() as enqueued:
+        assert _deliver(endpoint, payload, _signed(payload)).status_code == 200
+    assert StripeEvent.objects.filter(id="evt_during_outage").count() == 1
+    assert len(enqueued) == 1
+
+
+@pytest.mark.slow
 def test_a_subscription_cancelled_at_stripe_is_made_again_by_the_next_sync(
     tenant, stripe_subscription, stripe_server, endpoint, django_capture_on_commit_callbacks
 ):
