@@ -32,7 +32,7 @@ from ._errors import (
     UnprocessableError,
     ValidationError,
 )
-from ._retry import RetryPolicy
+from ._retry import RetryInfo, RetryPolicy
 from ._version import VERSION
 from .stream import StreamClosedError
 from .webhooks import Webhook, WebhookEvent, WebhookVerificationError
@@ -55,6 +55,7 @@ __all__ = [
     "QuotaExceededError",
     "RateLimitedError",
     "RequestInFlightError",
+    "RetryInfo",
     "RetryPolicy",
     "ServerError",
     "ServiceUnavailableError",

@@ -24,6 +24,7 @@ from openchance_api.client import AuthenticatedClient
 from ._errors import ApiError
 from ._retry import (
     AsyncRetryTransport,
+    RetryInfo,
     RetryPolicy,
     RetryTransport,
     araise_for_problem,
@@ -77,8 +78,11 @@ def _page(body: JSON) -> tuple[list[JSON], str | None]:
 
 
 class OpenChance:
-    """A synchronous client. ``timeout`` in seconds; ``max_retries`` retries after the first
-    attempt (0 turns retries off). Use as a context manager, or call ``close()``."""
+    """A synchronous client (configuration: sdks/README.md). ``timeout`` in seconds per attempt;
+    ``max_retries`` retries after the first attempt (0 turns retries off), waiting
+    ``initial_retry_delay`` doubling up to ``max_retry_delay`` with jitter, or ``Retry-After``
+    when it is at most ``max_retry_after``; ``on_retry`` is called before each retry. Use as a
+    context manager, or call ``close()``."""
 
     def __init__(
         self,
@@ -89,12 +93,18 @@ class OpenChance:
         max_retries: int = 2,
         initial_retry_delay: float = 0.5,
         max_retry_delay: float = 8.0,
+        max_retry_after: float = 60.0,
+        on_retry: Callable[[RetryInfo], None] | None = None,
         http_transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.api_key, self.base_url = _settings(api_key, base_url)
         self.timeout = timeout
         self.retry_policy = RetryPolicy(
-            max_retries=max_retries, initial_delay=initial_retry_delay, max_delay=max_retry_delay
+            max_retries=max_retries,
+            initial_delay=initial_retry_delay,
+            max_delay=max_retry_delay,
+            max_retry_after=max_retry_after,
+            on_retry=on_retry,
         )
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -235,12 +245,18 @@ class AsyncOpenChance:
         max_retries: int = 2,
         initial_retry_delay: float = 0.5,
         max_retry_delay: float = 8.0,
+        max_retry_after: float = 60.0,
+        on_retry: Callable[[RetryInfo], None] | None = None,
         http_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.api_key, self.base_url = _settings(api_key, base_url)
         self.timeout = timeout
         self.retry_policy = RetryPolicy(
-            max_retries=max_retries, initial_delay=initial_retry_delay, max_delay=max_retry_delay
+            max_retries=max_retries,
+            initial_delay=initial_retry_delay,
+            max_delay=max_retry_delay,
+            max_retry_after=max_retry_after,
+            on_retry=on_retry,
         )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,

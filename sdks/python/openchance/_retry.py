@@ -13,6 +13,7 @@ import json
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -21,6 +22,18 @@ from ._errors import ApiConnectionError, error_from_problem
 
 IDEMPOTENT_METHODS = ("POST", "PATCH")
 RETRYABLE_STATUSES = (409, 429, 500, 502, 503, 504)
+
+
+@dataclass(frozen=True)
+class RetryInfo:
+    """What ``on_retry`` is told before each retry: ``status`` is None after a connection
+    error; ``delay`` the seconds about to be waited."""
+
+    attempt: int
+    method: str
+    url: str
+    status: int | None
+    delay: float
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,11 @@ class RetryPolicy:
     initial_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 60.0
+    on_retry: Callable[[RetryInfo], None] | None = None
+
+    def notify(self, retry: int, request: httpx.Request, status: int | None, delay: float) -> None:
+        if self.on_retry is not None:
+            self.on_retry(RetryInfo(retry, request.method, str(request.url), status, delay))
 
     def backoff(self, retry: int) -> float:
         base = min(self.max_delay, self.initial_delay * 2 ** (retry - 1))
@@ -95,6 +113,7 @@ class RetryTransport(httpx.BaseTransport):
                 delay = self.policy.delay_for(retry, None)
                 if delay is None:
                     raise ApiConnectionError(f"Connection failed: {error}") from error
+                self.policy.notify(retry, request, None, delay)
                 time.sleep(delay)
                 continue
             if response.status_code not in RETRYABLE_STATUSES:
@@ -104,6 +123,7 @@ class RetryTransport(httpx.BaseTransport):
             if delay is None:
                 return response
             response.close()
+            self.policy.notify(retry, request, response.status_code, delay)
             time.sleep(delay)
 
     def close(self) -> None:
@@ -127,6 +147,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 delay = self.policy.delay_for(retry, None)
                 if delay is None:
                     raise ApiConnectionError(f"Connection failed: {error}") from error
+                self.policy.notify(retry, request, None, delay)
                 await asyncio.sleep(delay)
                 continue
             if response.status_code not in RETRYABLE_STATUSES:
@@ -136,6 +157,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             if delay is None:
                 return response
             await response.aclose()
+            self.policy.notify(retry, request, response.status_code, delay)
             await asyncio.sleep(delay)
 
     async def aclose(self) -> None:

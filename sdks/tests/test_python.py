@@ -1,0 +1,29 @@
+"""The Python SDK end to end against the live platform (sdks/tests/conftest.py): the scenario of
+sdks/tests/e2e/scenario.py — create, auto-paginated list, idempotent replay, typed errors, a 429
+and the retry, a verified webhook, a stream event, and the asyncio client — run as a user's
+program would run it, with only sdks/python on the path (the SDK's ``openchance`` package is
+not this repository's ``openchance`` settings package)."""
+
+import sys
+
+import pytest
+
+from sdks.tests.conftest import E2E, SDKS, run_scenario, scenario_check
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_python_scenario_sync_and_async(live_platform):
+    # given
+    env = live_platform.env("python") | {"PYTHONPATH": str(SDKS / "python")}
+
+    # when
+    result = run_scenario([sys.executable, str(E2E / "scenario.py")], cwd=E2E, env=env)
+
+    # then
+    scenario_check(result, live_platform, stream=True)
+    asynchronous = result["async"]
+    assert set(asynchronous["created"]) <= set(asynchronous["listed"]), asynchronous
+    assert len(asynchronous["listed"]) == len(set(asynchronous["listed"])), asynchronous
+    assert asynchronous["not_found"]["error"] == "NotFoundError", asynchronous
+    assert asynchronous["not_found"]["request_id"].startswith("req_"), asynchronous
