@@ -6,15 +6,12 @@ wrapper patches in for dj-stripe and for Stripe behaviours localstripe lacks is 
 module docstring.
 """
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
-import stripe
-from django.conf import settings
 
 from api.testing import free_port
 
@@ -125,40 +122,16 @@ class LocalStripe:
     def flush_faults(self) -> None:
         httpx.delete(f"{self.url}/_config/faults").raise_for_status()
 
-    def configure(self) -> dict:
-        """Point this process at the server: the stripe library (``stripe.api_base``, used by
-        dj-stripe too) and the Django settings of ``billing.stripe``. Returns what it replaced,
-        for ``unconfigure``."""
-        previous = {
-            "api_base": stripe.api_base,
-            **{
-                name: getattr(settings, name, None)
-                for name in ("STRIPE_TEST_SECRET_KEY", "STRIPE_LIVE_MODE", "STRIPE_API_HOST")
-            },
+    def settings_overrides(self) -> dict:
+        """The Django settings that point billing.stripe (and dj-stripe) of this process at the
+        server (apply them with pytest-django's ``settings``; ``stripe.api_base`` follows at
+        the next call, ``billing.stripe.client.stripe_configure``)."""
+        return {
+            "STRIPE_TEST_SECRET_KEY": TEST_SECRET_KEY,
+            "STRIPE_LIVE_MODE": False,
+            "STRIPE_API_HOST": self.url,
         }
-        stripe.api_base = self.url
-        settings.STRIPE_TEST_SECRET_KEY = TEST_SECRET_KEY
-        settings.STRIPE_LIVE_MODE = False
-        settings.STRIPE_API_HOST = self.url
-        return previous
-
-    @staticmethod
-    def unconfigure(previous: dict) -> None:
-        stripe.api_base = previous.pop("api_base")
-        for name, value in previous.items():
-            if value is None:
-                if hasattr(settings, name):
-                    delattr(settings, name)
-            else:
-                setattr(settings, name, value)
 
     def environment(self) -> dict[str, str]:
         """Environment variables that point a server or worker process at this server."""
         return {"STRIPE_API_HOST": self.url, "STRIPE_TEST_SECRET_KEY": TEST_SECRET_KEY}
-
-
-def localstripe_environment_export(port: int) -> None:
-    """Export the environment of a LocalStripe on ``port`` to every process this one starts
-    (servers, Celery workers) — called once at collection, before any of them starts."""
-    os.environ["STRIPE_API_HOST"] = f"http://127.0.0.1:{port}"
-    os.environ["STRIPE_TEST_SECRET_KEY"] = TEST_SECRET_KEY

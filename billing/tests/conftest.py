@@ -8,29 +8,30 @@ from billing.testing import LocalStripe
 
 @pytest.fixture(scope="session")
 def localstripe(tmp_path_factory):
-    """localstripe in its own process for the whole session, the stripe library and the Stripe
-    settings of this process pointed at it (``LocalStripe.configure``)."""
+    """localstripe in its own process for the whole session (``stripe_server`` points a test
+    at it)."""
     server = LocalStripe(tmp_path_factory.mktemp("localstripe"))
     server.start()
-    previous = server.configure()
     yield server
     server.stop()
-    LocalStripe.unconfigure(previous)
 
 
 @pytest.fixture
 def stripe_server(localstripe, settings):
     """localstripe, emptied (each test's database work is rolled back, Stripe's must go too),
-    with fast retries (the policy is the same; only the waits shrink)."""
+    this process's Stripe settings and the stripe library pointed at it for the test only, with
+    fast retries (the policy is the same; only the waits shrink)."""
     if not localstripe.is_running:
         localstripe.start()
     localstripe.flush()
     settings.STRIPE_RETRY_BASE_SECONDS = 0.01
     settings.STRIPE_RETRY_MAX_SECONDS = 0.05
-    settings.STRIPE_TEST_SECRET_KEY = localstripe.secret_key
-    settings.STRIPE_LIVE_MODE = False
-    settings.STRIPE_API_HOST = localstripe.url
-    return localstripe
+    for name, value in localstripe.settings_overrides().items():
+        setattr(settings, name, value)
+    api_base = stripe.api_base
+    stripe.api_base = localstripe.url
+    yield localstripe
+    stripe.api_base = api_base
 
 
 @pytest.fixture

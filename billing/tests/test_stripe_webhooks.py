@@ -25,7 +25,7 @@ WEBHOOK_UUID = "0b1c5f4e-8a59-4a43-9d55-5e1b2c0c0b2a"
 
 @pytest.fixture
 def webhook_platform(
-    localstripe, celery_worker_process, django_db_blocker, tmp_path, settings, _session_tenants
+    stripe_server, celery_worker_process, django_db_blocker, tmp_path, _session_tenants
 ):
     """A live server with dj-stripe's endpoint (its WebhookEndpoint row committed), localstripe
     posting every event to it, the session worker applying them, and an organisation billed
@@ -39,8 +39,7 @@ def webhook_platform(
     from tenants.selectors import tenant_get_live
     from tenants.services import tenant_delete
 
-    settings.STRIPE_RETRY_BASE_SECONDS = 0.01
-    settings.STRIPE_RETRY_MAX_SECONDS = 0.05
+    localstripe = stripe_server
     slug = "stripe-hooks"
     with django_db_blocker.unblock():
         if (leftover := tenant_get_live(slug=slug)) is not None:
