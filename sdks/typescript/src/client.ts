@@ -31,8 +31,19 @@ export type ClientConfig = {
   maxRetryDelay?: number;
   /** A longer `Retry-After` is not waited for: the error is raised at once (default 60). */
   maxRetryAfter?: number;
+  /** Called before each retry (logging, metrics); `status` is undefined after a connection error. */
+  onRetry?: (info: RetryInfo) => void;
   /** Another fetch (tests, proxies); defaults to the global one. */
   fetch?: typeof fetch;
+};
+
+export type RetryInfo = {
+  attempt: number;
+  method: string;
+  url: string;
+  status: number | undefined;
+  /** Seconds about to be waited. */
+  delay: number;
 };
 
 export type RequestOptions = {
@@ -81,6 +92,7 @@ export class OpenChance {
   readonly initialRetryDelay: number;
   readonly maxRetryDelay: number;
   readonly maxRetryAfter: number;
+  readonly onRetry: ((info: RetryInfo) => void) | undefined;
   /** The generated client (every operation, typed) with these retries and errors. */
   readonly generated: Client;
   private readonly innerFetch: typeof fetch;
@@ -103,6 +115,7 @@ export class OpenChance {
     this.initialRetryDelay = config.initialRetryDelay ?? 0.5;
     this.maxRetryDelay = config.maxRetryDelay ?? 8;
     this.maxRetryAfter = config.maxRetryAfter ?? 60;
+    this.onRetry = config.onRetry;
     this.innerFetch = config.fetch ?? globalThis.fetch.bind(globalThis);
     this.generated = createClient(
       createConfig({ baseUrl: this.baseUrl, fetch: this.fetch, auth: () => this.apiKey }),
@@ -148,7 +161,9 @@ export class OpenChance {
         if (retry > this.maxRetries) {
           throw new ApiConnectionError(`Connection failed: ${String(error)}`, { cause: error });
         }
-        await sleep(this.backoff(retry));
+        const delay = this.backoff(retry);
+        this.onRetry?.({ attempt: retry, method: request.method, url: request.url, status: undefined, delay });
+        await sleep(delay);
         continue;
       }
       if (response.ok) return response;
@@ -163,6 +178,7 @@ export class OpenChance {
       if (delay === undefined) {
         throw errorFromProblem(response.status, parsed, headersObject(response.headers));
       }
+      this.onRetry?.({ attempt: retry, method: request.method, url: request.url, status: response.status, delay });
       await sleep(delay);
     }
   };

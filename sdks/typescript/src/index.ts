@@ -10,7 +10,7 @@
  */
 
 export { OpenChance, Resource, Challenges, WebhookEndpoints, DEFAULT_BASE_URL } from "./client.js";
-export type { ClientConfig, RequestOptions } from "./client.js";
+export type { ClientConfig, RequestOptions, RetryInfo } from "./client.js";
 export * from "./errors.js";
 export * from "./webhooks.js";
 export { EventStream, StreamClosedError } from "./stream.js";
