@@ -14,8 +14,8 @@ Every portal page is a ``PortalView``. Before any handler runs it:
    everything else; a role not allowed gets the 403 page, before any handler could write.
 
 A method the view does not implement answers 405 (Django's View), so a POST-only action view
-answers 405 to GET. ``Http404`` and ``PermissionDenied`` raised by a handler (e.g. an
-access-checked fetch) become the same HTML pages.
+answers 405 to GET. ``Http404``, ``core.errors.NotFoundError`` and ``PermissionDenied`` raised by
+a handler (e.g. an access-checked fetch) become the same HTML pages.
 """
 
 from django.contrib.auth.views import redirect_to_login
@@ -26,6 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic.base import ContextMixin, TemplateResponseMixin
 
+from core.errors import NotFoundError
 from tenants.models import Membership, Tenant
 from tenants.selectors import membership_for
 
@@ -133,7 +134,7 @@ class PortalView(TemplateResponseMixin, ContextMixin, View):
             return page_forbidden(request)
         try:
             return super().dispatch(request, *args, **kwargs)
-        except Http404:
+        except (Http404, NotFoundError):
             return page_not_found(request)
         except PermissionDenied as denied:
             return page_forbidden(request, message=str(denied))

@@ -6,6 +6,7 @@ dashboard at ``/`` wins over the shell below it.
 
 from django.urls import include, path
 
+from portal.members import urls as members_urls
 from portal.views import HandoffView, ModeSwitchView, PortalHomeView
 
 app_name = "portal"
@@ -23,4 +24,5 @@ urlpatterns = [
     path("", PortalHomeView.as_view(), name="dashboard"),
     path("mode/", ModeSwitchView.as_view(), name="mode"),
     path("handoff/<str:token>/", HandoffView.as_view(), name="handoff"),
+    path("", include(members_urls.urlpatterns)),
 ]

@@ -1,13 +1,15 @@
 """Reads of tenancy: which tenant a host or schema belongs to, members, and the like."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
+from django.utils import timezone
 
 from core.cache import TtlCache
-from tenants.models import Domain, Membership, Tenant, User
+from tenants.models import Domain, Invitation, Membership, MembershipEvent, Tenant, User
 
 HostKind = Literal["public", "api", "tenant"]
 
@@ -122,3 +124,57 @@ def membership_of_user_for_slug(*, user: User, slug: str) -> Membership | None:
         .select_related("tenant")
         .first()
     )
+
+
+def members_of(*, tenant: Tenant) -> list[Membership]:
+    """An organisation's members with their accounts: owners first, then by email."""
+    order = {"owner": 0, "admin": 1, "developer": 2, "viewer": 3}
+    members = list(
+        Membership.objects.filter(tenant=tenant.organisation)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    return sorted(members, key=lambda membership: order.get(membership.role, 9))
+
+
+def membership_get(*, tenant: Tenant, membership_id: int) -> Membership | None:
+    """A member of ``tenant`` by id: None when missing or another organisation's (one answer)."""
+    return (
+        Membership.objects.filter(pk=membership_id, tenant=tenant.organisation)
+        .select_related("user", "tenant")
+        .first()
+    )
+
+
+def invitations_pending(*, tenant: Tenant) -> list[Invitation]:
+    return list(
+        Invitation.objects.filter(
+            tenant=tenant.organisation,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitation_get(*, tenant: Tenant, invitation_id: int) -> Invitation | None:
+    return Invitation.objects.filter(pk=invitation_id, tenant=tenant.organisation).first()
+
+
+def invitation_for_token(*, token: str, tenant: Tenant) -> Invitation | None:
+    """The pending invitation of a raw token to ``tenant``, or None (missing, used, expired,
+    revoked or for another organisation: one answer)."""
+    invitation = (
+        Invitation.objects.filter(
+            token_hash=hashlib.sha256(token.encode()).hexdigest(), tenant=tenant.organisation
+        )
+        .select_related("tenant", "invited_by")
+        .first()
+    )
+    return invitation if invitation is not None and invitation.is_pending else None
+
+
+def membership_events(*, tenant: Tenant, limit: int = 50) -> list[MembershipEvent]:
+    return list(MembershipEvent.objects.filter(tenant=tenant.organisation)[:limit])
