@@ -132,7 +132,17 @@ def test_each_page_loads_from_the_host_only_without_errors(browser_page, path, n
     overflow = browser_page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 1
+    offenders = browser_page.evaluate(
+        """[...document.querySelectorAll('body *')].filter(e => {
+          if (e.getBoundingClientRect().right <= 376) return false;
+          for (let p = e.parentElement; p; p = p.parentElement) {
+            if (getComputedStyle(p).overflowX !== 'visible') return false;
+          }
+          return true;
+        }).slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' '
+          + Math.round(e.getBoundingClientRect().right))"""
+    )
+    assert overflow <= 1, offenders
     assert browser_page.off_host == [] and browser_page.console_errors == []
 
 
@@ -168,3 +178,26 @@ def test_a_key_created_in_the_browser_is_shown_once_and_copies(browser_page):
     assert secret.startswith("oc_test_") and copied == secret
     assert secret not in page.content() and "made in a browser" in page.content()
     assert page.off_host == [] and page.console_errors == []
+
+
+def test_log_filters_swap_the_panel_with_htmx(browser_page):
+    page = browser_page
+    page.goto(page.origin + "/logs/")
+    page.evaluate("window.sameDocument = true")
+
+    page.fill("#id_status", "2xx")
+    page.click("#logs-panel form button[type=submit]")
+    page.wait_for_selector("#no-logs")
+    empty_url = page.url
+    page.fill("#id_status", "600")
+    page.click("#logs-panel form button[type=submit]")
+    page.wait_for_selector("#filter-errors")
+    error_text = page.inner_text("#logs-panel form")
+    page.fill("#id_status", "4xx")
+    page.click("#logs-panel form button[type=submit]")
+    page.wait_for_selector("#logs-table")
+
+    assert page.evaluate("window.sameDocument") is True  # swapped, never reloaded
+    assert "status=2xx" in empty_url and "status=4xx" in page.url
+    assert "Use a status code" in error_text
+    assert page.off_host == [] and [e for e in page.console_errors if "400" not in e] == []
