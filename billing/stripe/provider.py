@@ -265,7 +265,9 @@ class StripeProvider:
                 paid = stripe_call(
                     stripe.Invoice.pay,
                     stripe_invoice["id"],
-                    idempotency_key=idempotency_key(invoice.public_id, "pay", attempt),
+                    idempotency_key=idempotency_key(
+                        invoice.public_id, "pay", attempt, stripe_invoice["id"]
+                    ),
                 )
         except StripeUnavailableError as error:
             invoice_collection_postpone(invoice=invoice, message=str(error))
@@ -306,59 +308,112 @@ class StripeProvider:
         return int(remote.get("attempt_count") or 0)
 
     def _stripe_invoice_ensure(self, *, invoice: Invoice, subscription: Subscription):
-        """The Stripe invoice of ``invoice``: created once (a draft of no pending items; its id
-        stored at once), each line added once as an invoice item on it (lines already there are
-        found by their metadata after a partial run), and its total checked against ours."""
+        """The Stripe invoice of ``invoice``, made to add up to what we invoice:
+
+        - created once (a draft of no pending items; its id stored at once);
+        - each line added once as an invoice item on it (lines already there are found by their
+          metadata after a partial run; credit notes are one negative item);
+        - if it no longer adds up because *our* invoice changed since (a credit note after a
+          declined payment had finalised it), it is voided (or deleted, a draft) and replaced
+          by a new one (its key names the one it replaces, so a retry makes no third);
+        - if it does not add up for another reason (an item added at Stripe),
+          ``StripeInvoiceMismatchError``: nothing is charged."""
         customer_id = self.customer_ensure(subscription=subscription)
-        if not invoice.stripe_invoice_id:
-            created = stripe_call(
-                stripe.Invoice.create,
-                idempotency_key=idempotency_key(invoice.public_id, "invoice"),
-                customer=customer_id,
-                currency=invoice.currency,
-                description=f"OpenChance invoice {invoice.number}",
-                pending_invoice_items_behavior="exclude",
-                collection_method="charge_automatically",
-                auto_advance=False,
-                metadata={"oc_invoice": invoice.public_id, "oc_number": invoice.number or ""},
-            )
-            Invoice.objects.filter(pk=invoice.pk).update(
-                stripe_invoice_id=created["id"], updated_at=datetime.now(UTC)
-            )
-            invoice.stripe_invoice_id = created["id"]
-        remote = stripe_call(stripe.Invoice.retrieve, invoice.stripe_invoice_id)
-        if remote["status"] == "draft":
-            lines = stripe_call(stripe.Invoice.list_lines, invoice.stripe_invoice_id, limit=100)
-            present = {
-                (line.get("metadata") or {}).get("oc_line") for line in lines.auto_paging_iter()
-            }
-            wanted = [
-                (str(line.pk), line.amount, line.description, line.period_start, line.period_end)
-                for line in invoice.lines.all()
-                if line.amount != 0
-            ]
-            if invoice.amount_credited > 0:
-                wanted.append(("credit", -invoice.amount_credited, "Credit notes", None, None))
-            missing = [entry for entry in wanted if entry[0] not in present]
-            for line_id, amount, description, start, end in missing:
-                params = {}
-                if start is not None:
-                    params["period"] = {"start": _timestamp(start), "end": _timestamp(end)}
-                stripe_call(
-                    stripe.InvoiceItem.create,
-                    idempotency_key=idempotency_key(invoice.public_id, "line", line_id),
-                    customer=customer_id,
-                    invoice=invoice.stripe_invoice_id,
-                    amount=amount,
-                    currency=invoice.currency,
-                    description=description,
-                    metadata={"oc_invoice": invoice.public_id, "oc_line": line_id},
-                    **params,
+        replaced = ""
+        for _round in range(3):
+            if not invoice.stripe_invoice_id:
+                key = idempotency_key(
+                    invoice.public_id, "invoice", *(("after", replaced) if replaced else ())
                 )
-            if missing:
-                remote = stripe_call(stripe.Invoice.retrieve, invoice.stripe_invoice_id)
+                created = stripe_call(
+                    stripe.Invoice.create,
+                    idempotency_key=key,
+                    customer=customer_id,
+                    currency=invoice.currency,
+                    description=f"OpenChance invoice {invoice.number}",
+                    pending_invoice_items_behavior="exclude",
+                    collection_method="charge_automatically",
+                    auto_advance=False,
+                    metadata={"oc_invoice": invoice.public_id, "oc_number": invoice.number or ""},
+                )
+                self._stripe_invoice_store(invoice, created["id"])
+            remote = stripe_call(stripe.Invoice.retrieve, invoice.stripe_invoice_id)
+            if remote["status"] == "paid":
+                return remote
+            lines = {
+                (line.get("metadata") or {}).get("oc_line"): line
+                for line in stripe_call(
+                    stripe.Invoice.list_lines, invoice.stripe_invoice_id, limit=100
+                ).auto_paging_iter()
+            }
+            wanted = self._stripe_lines(invoice)
+            if remote["status"] == "draft":
+                missing = [entry for entry in wanted if entry[0] not in lines]
+                for line_id, amount, description, start, end in missing:
+                    params = {}
+                    if start is not None:
+                        params["period"] = {"start": _timestamp(start), "end": _timestamp(end)}
+                    stripe_call(
+                        stripe.InvoiceItem.create,
+                        idempotency_key=idempotency_key(
+                            invoice.public_id, "line", line_id, invoice.stripe_invoice_id
+                        ),
+                        customer=customer_id,
+                        invoice=invoice.stripe_invoice_id,
+                        amount=amount,
+                        currency=invoice.currency,
+                        description=description,
+                        metadata={"oc_invoice": invoice.public_id, "oc_line": line_id},
+                        **params,
+                    )
+                if missing:
+                    remote = stripe_call(stripe.Invoice.retrieve, invoice.stripe_invoice_id)
+                    lines.update({entry[0]: None for entry in missing})
+            if remote["status"] in ("draft", "open") and remote["amount_due"] == invoice.amount_due:
+                return remote
+            if remote["status"] in ("draft", "open") and None in lines:
+                break  # an item that is not ours: someone changed it at Stripe
+            # Ours changed (or it was voided at Stripe): replace it.
+            replaced = invoice.stripe_invoice_id
+            if remote["status"] == "draft":
+                stripe_call(stripe.Invoice.delete, replaced)
+            elif remote["status"] == "open":
+                stripe_call(
+                    stripe.Invoice.void_invoice,
+                    replaced,
+                    idempotency_key=idempotency_key(invoice.public_id, "void", replaced),
+                )
+            logger.info("Stripe invoice %s of %s replaced", replaced, invoice.public_id)
+            self._stripe_invoice_store(invoice, "")
         self._total_check(invoice, remote)
         return remote
+
+    @staticmethod
+    def _stripe_lines(invoice: Invoice) -> list[tuple]:
+        """(line id, amount, description, period start, period end) of what Stripe must bill."""
+        wanted = [
+            (str(line.pk), line.amount, line.description, line.period_start, line.period_end)
+            for line in invoice.lines.all()
+            if line.amount != 0
+        ]
+        if invoice.amount_credited > 0:
+            wanted.append(
+                (
+                    f"credit-{invoice.amount_credited}",
+                    -invoice.amount_credited,
+                    "Credit notes",
+                    None,
+                    None,
+                )
+            )
+        return wanted
+
+    @staticmethod
+    def _stripe_invoice_store(invoice: Invoice, stripe_invoice_id: str) -> None:
+        Invoice.objects.filter(pk=invoice.pk).update(
+            stripe_invoice_id=stripe_invoice_id, updated_at=datetime.now(UTC)
+        )
+        invoice.stripe_invoice_id = stripe_invoice_id
 
     def invoice_void(self, *, invoice: Invoice) -> None:
         """Void the Stripe invoice of a voided invoice of ours (nothing to do when none was made;

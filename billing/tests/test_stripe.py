@@ -115,7 +115,8 @@ def test_invoice_is_pushed_line_by_line_and_paid(tenant, stripe_subscription, st
     # and every write to Stripe carried an Idempotency-Key derived from our ids
     posts = [r for r in stripe_server.requests()[setup_requests:] if r["method"] == "POST"]
     assert posts and all(request["idempotency_key"].startswith("oc-") for request in posts)
-    assert f"oc-{invoice.public_id}-pay-1" in {request["idempotency_key"] for request in posts}
+    pay_key = f"oc-{invoice.public_id}-pay-1-{invoice.stripe_invoice_id}"
+    assert pay_key in {request["idempotency_key"] for request in posts}
 
 
 def test_collecting_again_charges_nothing_more(tenant, stripe_subscription, stripe_server):
@@ -287,3 +288,32 @@ def test_a_stripe_invoice_that_does_not_add_up_is_not_charged(
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.OPEN
     assert "not charged" in invoice.last_payment_error
+
+
+def test_a_credit_note_after_a_declined_payment_replaces_the_stripe_invoice(
+    tenant, stripe_subscription, stripe_server
+):
+    from billing.services import credit_note_issue
+
+    # given a declined payment (Stripe's invoice is finalised, 4,925 due)
+    card_set(stripe_subscription, "pm_card_chargeCustomerFail")
+    invoice = _closed_invoice(tenant)
+    assert StripeProvider().invoice_collect(invoice=invoice) == "failed"
+    invoice.refresh_from_db()
+    first = invoice.stripe_invoice_id
+
+    # when an operator credits 500 and the customer gives a card that pays
+    credit_note_issue(invoice=invoice, amount=500, reason="Outage on Nov 12")
+    card_set(stripe_subscription, "pm_card_visa")
+    invoice.refresh_from_db()
+    assert invoice.amount_due == 4425
+    assert StripeProvider().invoice_collect(invoice=invoice) == "paid"
+
+    # then the first Stripe invoice is void and a new one charged exactly what is due now
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and invoice.stripe_invoice_id != first
+    assert stripe.Invoice.retrieve(first, api_key=KEY).status == "void"
+    remote = stripe.Invoice.retrieve(invoice.stripe_invoice_id, api_key=KEY)
+    assert remote.status == "paid" and remote.amount_paid == 4425
+    lines = stripe.Invoice.list_lines(invoice.stripe_invoice_id, api_key=KEY, limit=100).data
+    assert [line.amount for line in lines if line.metadata["oc_line"] == "credit-500"] == [-500]
