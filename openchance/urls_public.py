@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from openchance.health import healthz, livez
 from openchance.views import admin_login
+from portal.accounts import login_view
 
 # Error views (DEBUG off; with DEBUG on, core.middleware keeps debug pages off the API surface).
 handler400 = "openchance.views.bad_request"
@@ -25,6 +26,7 @@ urlpatterns = [
     # Accounts (django-allauth): login, verification, reset, MFA; sessions are this host's own.
     # Sign-up creates an organisation too: the site's own page (portal/public/views.py).
     path("accounts/signup/", RedirectView.as_view(pattern_name="site:signup", query_string=True)),
+    path("accounts/login/", login_view, name="account_login"),
     path("accounts/", include("allauth.urls")),
     # The public site: landing, pricing, sign-up, find my workspace (portal/public/).
     path("", include("portal.public.urls")),

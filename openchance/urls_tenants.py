@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from api.v1.docs import RedocView, SwaggerView
 from openchance.views import not_found
+from portal.accounts import login_view
 
 # Error views (DEBUG off; with DEBUG on, core.middleware keeps debug pages off the API surface).
 handler400 = "openchance.views.bad_request"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("docs/", SwaggerView.as_view(), name="docs"),
     path("docs/redoc/", RedocView.as_view(), name="docs-redoc"),
     # Accounts (django-allauth) on the tenant's own host: its session is this host's only.
+    path("accounts/login/", login_view, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("", include("portal.urls")),
 ]

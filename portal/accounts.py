@@ -15,11 +15,14 @@ with its own session (no cookie is shared between hosts).
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
-from django.http import HttpRequest
+from allauth.account.views import LoginView
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 # Set by the invitation page of a tenant host: the token of the invitation being accepted.
 INVITATION_SESSION_KEY = "portal_invitation_token"
+# Seconds a client is told to wait after too many failed logins (the key's window is 300 s).
+LOGIN_FAILED_RETRY_AFTER = 300
 
 
 def _is_public_host(request: HttpRequest) -> bool:
@@ -45,3 +48,21 @@ class AccountAdapter(DefaultAccountAdapter):
             # Provisioned by an operator (see module docstring): the address is vouched for.
             EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
         return super().pre_login(request, user, **kwargs)
+
+
+_allauth_login = LoginView.as_view()
+
+
+def login_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """allauth's login, answering 429 (with ``Retry-After``) instead of 200 when its failed-login
+    limit (``ACCOUNT_RATE_LIMITS["login_failed"]``) refuses the attempt: the page says so, and
+    clients and monitors see the status. Past the overall ``login`` limit allauth answers 429
+    itself (templates/429.html)."""
+    response = _allauth_login(request, *args, **kwargs)
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    if request.method == "POST" and form is not None and form.is_bound:
+        codes = {error.code for errors in form.errors.as_data().values() for error in errors}
+        if "too_many_login_attempts" in codes:
+            response.status_code = 429
+            response["Retry-After"] = str(LOGIN_FAILED_RETRY_AFTER)
+    return response
