@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 PORT ?= 8000
 
-.PHONY: install system services migrate demo run worker beat lint format test bench clean sdks
+.PHONY: install system services migrate demo run worker beat lint format test bench clean sdks schema
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,8 @@ install: $(STAMP)
 SYSTEM_PROGRAMS := nginx wrk
 # SDKs (sdks/, `make sdks`, sdks/tests): Java runs openapi-generator; the SDKs' toolchains.
 SYSTEM_PROGRAMS += java:default-jre-headless go:golang-go ruby php:php-cli \
-  /usr/share/php/GuzzleHttp/Client.php:php-guzzlehttp-guzzle
+  /usr/share/php/GuzzleHttp/Client.php:php-guzzlehttp-guzzle \
+  /usr/share/gocode/src/gopkg.in/validator.v2:golang-gopkg-validator.v2-dev
 system:
 	@missing=""; for entry in $(SYSTEM_PROGRAMS); do program=$${entry%%:*}; package=$${entry#*:}; \
 	  command -v $$program >/dev/null || test -x /usr/sbin/$$program || test -e $$program || \
@@ -73,6 +74,11 @@ test: system services lint
 # no server needed. `scripts/sdks.py --check` compares instead of writing (sdks/tests do it too).
 sdks: install system
 	$(PY) scripts/sdks.py
+
+# The GraphQL SDL (api.graphql.export): writes schema.graphql; a test fails while it is stale or
+# its SHA-256 is missing from API-CHANGELOG.md (the command prints the line to add).
+schema: install
+	$(PY) -m api.graphql.export
 
 # Every bench/*.py script (each provisions what it measures and removes it afterwards).
 bench: system migrate

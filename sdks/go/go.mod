@@ -1,0 +1,3 @@
+module github.com/openchance/openchance-go
+
+go 1.19
