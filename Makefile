@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 PORT ?= 8000
 
-.PHONY: install system services migrate demo run worker beat lint format test bench clean sdks
+.PHONY: install system services migrate demo run worker beat lint format test bench clean sdks schema
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ test: system services lint
 # no server needed. `scripts/sdks.py --check` compares instead of writing (sdks/tests do it too).
 sdks: install system
 	$(PY) scripts/sdks.py
+
+# The GraphQL SDL (api.graphql.export): writes schema.graphql; a test fails while it is stale or
+# its SHA-256 is missing from API-CHANGELOG.md (the command prints the line to add).
+schema: install
+	$(PY) -m api.graphql.export
 
 # Every bench/*.py script (each provisions what it measures and removes it afterwards).
 bench: system migrate

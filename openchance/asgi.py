@@ -39,6 +39,7 @@ django_application = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from api.gateway import usage_buffer_push  # noqa: E402
+from api.graphql.ws import graphql_websocket_application  # noqa: E402
 from api.ws import websocket_application  # noqa: E402
 from core.middleware import request_id_new  # noqa: E402
 from core.problems import PROBLEM_CONTENT_TYPE, problem_body  # noqa: E402
@@ -133,10 +134,22 @@ async def lifespan(scope, receive, send) -> None:
             return
 
 
+_event_stream = websocket_application()
+_graphql_subscriptions = graphql_websocket_application()
+
+
+async def websocket_router(scope, receive, send):
+    """``/v1/graphql``: GraphQL subscriptions (graphql-transport-ws, ``api.graphql.ws``);
+    anything else: the event stream's router (``/v1/ws``, ``api.ws``)."""
+    if scope.get("path") == "/v1/graphql":
+        return await _graphql_subscriptions(scope, receive, send)
+    return await _event_stream(scope, receive, send)
+
+
 application = ProtocolTypeRouter(
     {
         "http": HttpEdge(django_application),
-        "websocket": websocket_application(),
+        "websocket": websocket_router,
         "lifespan": lifespan,
     }
 )

@@ -33,6 +33,15 @@ ASSETS = (
     ("htmx.org", "LICENSE", "htmx.LICENSE.txt"),
     ("chart.js", "dist/chart.umd.min.js", "chart.umd.min.js"),
     ("chart.js", "LICENSE.md", "chart.js.LICENSE.md"),
+    # GraphiQL at /v1/graphql (templates/graphql/graphiql.html): its UMD build (3.8.3 is the
+    # last with one) and the React 18.2 UMD builds it runs on.
+    ("graphiql", "graphiql.min.js", "graphiql.min.js"),
+    ("graphiql", "graphiql.min.css", "graphiql.min.css"),
+    ("graphiql", "LICENSE", "graphiql.LICENSE.txt"),
+    ("react", "umd/react.production.min.js", "react.production.min.js"),
+    ("react", "LICENSE", "react.LICENSE.txt"),
+    ("react-dom", "umd/react-dom.production.min.js", "react-dom.production.min.js"),
+    ("react-dom", "LICENSE", "react-dom.LICENSE.txt"),
 )
 
 

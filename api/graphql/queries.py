@@ -152,7 +152,13 @@ def _event_checked(info, event):
     return event
 
 
-@strawberry.type
+@strawberry.type(
+    description="OpenChance GraphQL API v1: the REST API's objects, filters, services and "
+    "gateway. A request costs max(1, ceil(rows / 100) + mutations + 2 × searches + 3 × "
+    "introspections) rate-limit tokens, rows = Σ over connections of their page size (first or "
+    "last, default 10) × the page sizes of the connections they are nested in; above the plan's "
+    "burst it is refused (query_cost_exceeded)."
+)
 class Query:
     @strawberry.field(description="The calling key, its tenant, plan, limits and usage.")
     def me(self, info: strawberry.Info) -> Me | None:

@@ -44,9 +44,6 @@ MAX_EXPANDED_FIELDS = 5_000
 MAX_QUERY_CHARACTERS = 100_000
 PREPARED_CACHE_SIZE = 512
 
-DESCRIPTION = """OpenChance GraphQL API v1: the REST API's objects, filters, services and gateway.
-Cost in rate-limit tokens = max(1, ceil(rows / 100) + mutations + 2 × searches + 3 ×
-introspections), rows = Σ connection page sizes × the page sizes they are nested in."""
 
 _depth_limiter = QueryDepthLimiter(max_depth=MAX_DEPTH)
 _alias_limiter = MaxAliasesLimiter(max_alias_count=MAX_ALIASES)
