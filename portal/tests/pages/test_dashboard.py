@@ -31,7 +31,7 @@ def test_calls_this_period_against_the_included_calls(portal_client, ledger_row,
     assert context["usage_percent"] == 2
     assert context["mode_summary"]["calls"] == 2000 and context["mode_summary"]["errors"] == 500
     body = response.content.decode()
-    assert 'id="billable-calls">2000<' in body and 'id="included-calls">100000<' in body
+    assert 'id="billable-calls">2,000<' in body and 'id="included-calls">100,000<' in body
     sandbox = portal_client("viewer").get("/")
     assert sandbox.context["mode_summary"]["calls"] == 300
     assert sandbox.context["billable_calls"] == 2000  # billing is live whatever the mode shown
