@@ -242,7 +242,8 @@ class StripeProvider:
     def invoice_collect(self, *, invoice: Invoice) -> str:
         """Charge a finalised, open invoice through Stripe (see module). Returns what happened:
         ``"paid"``, ``"failed"`` (declined: dunning took it), ``"postponed"`` (Stripe
-        unreachable: retried by the dunning beat), or ``"skipped"`` (not open, nothing due)."""
+        unreachable: retried by the dunning beat), ``"processing"`` (accepted, not settled: the
+        webhook decides) or ``"skipped"`` (not open, nothing due)."""
         from billing.services.dunning import (
             invoice_collection_postpone,
             invoice_payment_failed,
@@ -278,8 +279,12 @@ class StripeProvider:
                 logger.error("Stripe refused %s's invoice: %s", invoice.public_id, error)
                 invoice_collection_postpone(invoice=invoice, message=f"Stripe refused: {error}")
                 return "postponed"
+            remote = self._stripe_invoice_now(invoice)
+            if remote is not None and remote.get("status") == "paid":
+                paid = remote  # paid meanwhile at Stripe (the customer, another worker)
+                return self._paid(invoice, paid, invoice_payment_succeeded)
             # Declined, or nothing to charge it with (no payment method): a failed attempt.
-            stripe_attempt = self._stripe_attempt_count(invoice) or attempt
+            stripe_attempt = int((remote or {}).get("attempt_count") or 0) or attempt
             invoice_payment_failed(
                 invoice=invoice,
                 message=error.user_message or str(error),
@@ -292,6 +297,15 @@ class StripeProvider:
             logger.error("collection of %s stopped: %s", invoice.public_id, error)
             invoice_collection_postpone(invoice=invoice, message=str(error))
             return "postponed"
+        if paid["status"] != "paid":
+            # Accepted but not settled yet (a bank debit processing): Stripe's invoice.paid or
+            # invoice.payment_failed webhook decides.
+            logger.info("payment of %s is processing at Stripe", invoice.public_id)
+            return "processing"
+        return self._paid(invoice, paid, invoice_payment_succeeded)
+
+    @staticmethod
+    def _paid(invoice: Invoice, paid, invoice_payment_succeeded) -> str:
         paid_at = (paid.get("status_transitions") or {}).get("paid_at")
         invoice_payment_succeeded(
             invoice=invoice,
@@ -300,12 +314,14 @@ class StripeProvider:
         )
         return "paid"
 
-    def _stripe_attempt_count(self, invoice: Invoice) -> int:
+    def _stripe_invoice_now(self, invoice: Invoice):
+        """Stripe's invoice as it is now (None if it cannot be read)."""
+        if not invoice.stripe_invoice_id:
+            return None
         try:
-            remote = stripe_call(stripe.Invoice.retrieve, invoice.stripe_invoice_id)
+            return stripe_call(stripe.Invoice.retrieve, invoice.stripe_invoice_id)
         except (StripeUnavailableError, stripe.StripeError):
-            return 0
-        return int(remote.get("attempt_count") or 0)
+            return None
 
     def _stripe_invoice_ensure(self, *, invoice: Invoice, subscription: Subscription):
         """The Stripe invoice of ``invoice``, made to add up to what we invoice:

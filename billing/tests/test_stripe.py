@@ -317,3 +317,27 @@ def test_a_credit_note_after_a_declined_payment_replaces_the_stripe_invoice(
     assert remote.status == "paid" and remote.amount_paid == 4425
     lines = stripe.Invoice.list_lines(invoice.stripe_invoice_id, api_key=KEY, limit=100).data
     assert [line.amount for line in lines if line.metadata["oc_line"] == "credit-500"] == [-500]
+
+
+def test_an_invoice_paid_at_stripe_meanwhile_is_not_charged_again(
+    tenant, stripe_subscription, stripe_server
+):
+    # given a declined attempt, then the customer paid the Stripe invoice at Stripe
+    card_set(stripe_subscription, "pm_card_chargeCustomerFail")
+    invoice = _closed_invoice(tenant)
+    assert StripeProvider().invoice_collect(invoice=invoice) == "failed"
+    invoice.refresh_from_db()
+    card_set(stripe_subscription, "pm_card_visa")
+    stripe.Invoice.pay(invoice.stripe_invoice_id, api_key=KEY)
+    pays_before = len(_posts(stripe_server, f"/v1/invoices/{invoice.stripe_invoice_id}/pay"))
+
+    # when the dunning retry collects it
+    assert StripeProvider().invoice_collect(invoice=invoice) == "paid"
+
+    # then nothing more is charged, and ours is paid
+    assert (
+        len(_posts(stripe_server, f"/v1/invoices/{invoice.stripe_invoice_id}/pay")) == pays_before
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and invoice.amount_paid == 4925
+    assert subscription_of(tenant).status == Subscription.Status.ACTIVE
