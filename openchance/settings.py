@@ -310,6 +310,8 @@ LOGIN_REDIRECT_URL = "/"
 # cookie with another tenant's). Moving between hosts uses a signed one-time link (portal.handoff).
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from <meta name="csrf-token">
+# Where django.core.mail.backends.filebased.EmailBackend writes (EMAIL_BACKEND set to it).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(LOCAL_DIR / "mail"))
 # The one-time link from the public host to a tenant's portal: valid this many seconds, once.
 PORTAL_HANDOFF_MAX_AGE = env.int("PORTAL_HANDOFF_MAX_AGE", default=120)
 # The plan new sign-ups get.
