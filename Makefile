@@ -20,6 +20,8 @@ install: $(STAMP)
 # Missing ones are installed with apt-get (as root, as CI runs, or through sudo); elsewhere say how.
 # An entry `check:package` installs Debian's `package` when the program or file `check` is absent.
 SYSTEM_PROGRAMS := nginx wrk
+# The portal's browser tests drive Debian's chromium (Playwright never downloads a browser).
+SYSTEM_PROGRAMS += /usr/bin/chromium:chromium
 # SDKs (sdks/, `make sdks`, sdks/tests): Java runs openapi-generator; the SDKs' toolchains.
 SYSTEM_PROGRAMS += java:default-jre-headless go:golang-go ruby php:php-cli \
   /usr/share/php/GuzzleHttp/Client.php:php-guzzlehttp-guzzle \
