@@ -78,9 +78,9 @@ def _organisation_in_dunning(*, organisation_id: int, excluding: int) -> bool:
 def invoice_payment_succeeded(
     *, invoice: Invoice, paid_at: datetime | None = None, reference: str = ""
 ) -> Invoice:
-    """Record that ``invoice`` (finalised, open) is paid (see module). Idempotent: an invoice
-    already paid is returned unchanged, with no second event. Refuses a draft, void or
-    uncollectible invoice (``invoice_not_payable``)."""
+    """Record that ``invoice`` (finalised: open, or uncollectible) is paid (see module).
+    Idempotent: an invoice already paid is returned unchanged, with no second event. Refuses a
+    draft or void invoice (``invoice_not_payable``)."""
     paid_at = _now(paid_at)
     restored = False
     with transaction.atomic():
@@ -88,10 +88,10 @@ def invoice_payment_succeeded(
         invoice = _invoice_lock(invoice)
         if invoice.status == Invoice.Status.PAID:
             return invoice
-        if invoice.status != Invoice.Status.OPEN:
+        if invoice.status not in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
             raise BusinessRuleError(
                 f"Invoice {invoice.number or invoice.public_id} is {invoice.status}: only an "
-                "open (finalised, unpaid) invoice can be paid.",
+                "open (finalised, unpaid) or uncollectible invoice can be paid.",
                 code="invoice_not_payable",
             )
         invoice.status = Invoice.Status.PAID
