@@ -8,6 +8,7 @@ range or the number of routes and keys.
 """
 
 import csv
+from urllib.parse import urlencode
 
 from django.http import StreamingHttpResponse
 
@@ -50,6 +51,7 @@ class UsageView(DataPageView):
         route_latency = request_log_latency_by_route(since=start, until=end)
         for row in by_route:
             row["latency"] = route_latency.get((row["method"], row["route"]))
+            row["logs_query"] = urlencode({"route": row["route"]})
         label = "%Y-%m-%d %H:00" if bucket == "hour" else "%Y-%m-%d"
         for point in series:
             point["label"] = point["bucket"].strftime(label)

@@ -142,6 +142,8 @@ def test_the_page_shows_the_range_chart_breakdowns_and_modes(
     assert 'id="usage-chart-data" type="application/json"' in body
     assert "portal/pages/usage.js" in body and "vendor/chart.umd.min.js" in body
     assert "<script>" not in body
+    assert 'href="/logs/?status=5xx"' in body  # errors link to their log entries
+    assert 'href="/logs/?route=%2Fv1%2Fchallenges"' in body
     assert 'name="since" value="2026-11-10"' in body and 'name="until" value="2026-11-11"' in body
 
 
