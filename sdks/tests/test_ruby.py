@@ -41,11 +41,13 @@ def test_every_ruby_file_parses():
     toolchain_or_skip("ruby")
     files = sorted(str(path) for path in GEM.rglob("*.rb"))
     assert len(files) > 50, files  # the generated gem is there
-    for start in range(0, len(files), 100):
-        check = subprocess.run(
-            ["ruby", "-wc", *files[start : start + 100]], capture_output=True, text=True
-        )
-        assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
+    # One process compiles every file (`ruby -c` checks only its first argument).
+    check = subprocess.run(
+        ["ruby", "-e", "ARGV.each { |f| RubyVM::InstructionSequence.compile_file(f) }", *files],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
 
 
 def test_the_webhook_controller_helper():
