@@ -217,3 +217,19 @@ def test_get_runs_queries_but_not_mutations(api_client):
         },
     )
     assert len(data(variables)["challenges"]["nodes"]) <= 1
+
+
+def test_over_the_rate_limit_is_429_with_retry_after(api_client_factory, tenant):
+    client = api_client_factory(api_key_create(tenant=tenant, name="limited").secret)
+    heavy = (
+        "{ challenges(first: 10) { nodes { applications(first: 10) "
+        "{ nodes { messages(first: 10) { nodes { id } } } } } } }"
+    )  # 12 tokens
+    answers = [gql(client, heavy) for _ in range(6)]  # 72 tokens against a burst of 50
+
+    limited = [answer for answer in answers if answer.status_code == 429]
+    assert limited, [answer.status_code for answer in answers]
+    refused = error(limited[0], "rate_limited", status=429)
+    assert refused["extensions"]["plan"] == "pro"
+    assert refused["extensions"]["limit"]["cost"] == 12
+    assert int(limited[0]["Retry-After"]) >= 1
