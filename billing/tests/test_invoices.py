@@ -337,3 +337,44 @@ def test_credit_notes_refuse_drafts(tenant):
     )
     with pytest.raises(InvoiceStateError):
         credit_note_issue(invoice=draft, amount=100, reason="x")
+
+
+def test_the_beat_close_waits_for_the_usage_flush(tenant):
+    from django_redis import get_redis_connection
+
+    from billing.services import invoices_close_due
+    from metering.models import UsageFlushCursor
+    from metering.records import USAGE_STREAM
+
+    # given: November is due, but a call made on November 30th is still in the stream
+    subscription_in_period(tenant, plan="pro")
+    redis = get_redis_connection("default")
+    redis.delete(USAGE_STREAM)
+    UsageFlushCursor.objects.update_or_create(stream=USAGE_STREAM, defaults={"last_id": "0-0"})
+    late_ms = int((DEC - timedelta(minutes=1)).timestamp() * 1000)
+    redis.xadd(USAGE_STREAM, {"v": "1"}, id=f"{late_ms}-0")
+    try:
+        # when
+        waiting = invoices_close_due(now=AFTER_NOV, grace_seconds=60)
+
+        # then: nothing closed, and why
+        assert waiting.closed == [] and "not flushed yet" in waiting.skipped_reason
+        assert not Invoice.objects.filter(organisation=tenant).exists()
+        assert subscription_of(tenant).current_period_start == NOV
+    finally:
+        redis.delete(USAGE_STREAM)
+
+    # once the flush caught up, the same run closes the period
+    closed = invoices_close_due(now=AFTER_NOV, grace_seconds=60)
+    invoice = Invoice.objects.get(organisation=tenant, period_start=NOV)
+    assert closed.closed == [invoice.public_id]
+
+
+def test_the_beat_close_waits_for_the_grace_period(tenant):
+    from billing.services import invoices_close_due
+
+    subscription_in_period(tenant, plan="pro")
+    early = invoices_close_due(now=DEC + timedelta(minutes=5), grace_seconds=600)
+    assert early.closed == [] and not Invoice.objects.filter(organisation=tenant).exists()
+    later = invoices_close_due(now=DEC + timedelta(minutes=11), grace_seconds=600)
+    assert len(later.closed) == 1
