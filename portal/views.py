@@ -1,6 +1,5 @@
-"""The portal's own pages: the dashboard shell (until portal.pages provides the full dashboard),
-the live/sandbox switch and the one-time link in from the public host. Views only call
-selectors; writes go through services."""
+"""The portal's own views beside the data pages (portal.pages): the live/sandbox switch and the
+one-time link in from the public host. Views only call selectors; writes go through services."""
 
 from django.conf import settings
 from django.contrib.auth import login as auth_login
@@ -8,10 +7,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django_tenants.utils import tenant_context
 
 from apikeys.services import api_key_create
-from marketplace.selectors import challenge_count
 from portal.access import (
     ALL_ROLES,
     MODE_SESSION_KEY,
@@ -24,25 +21,6 @@ from portal.handoff import HandoffRefused, handoff_consume, tenant_base_url
 from tenants.models import Tenant
 
 SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-class PortalHomeView(PortalView):
-    """The dashboard shell: the organisation, its plan and how much data each mode holds."""
-
-    template_name = "portal/home.html"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        # The view runs in the live schema (the host's); the sandbox is read in its own.
-        live_challenges = challenge_count()
-        with tenant_context(self.organisation.sandbox):
-            sandbox_challenges = challenge_count()
-        return self.render_to_response(
-            self.get_context_data(
-                tenant=self.organisation,
-                live_challenges=live_challenges,
-                sandbox_challenges=sandbox_challenges,
-            )
-        )
 
 
 class ModeSwitchView(PortalView):
