@@ -61,7 +61,7 @@ class PricedPlan:
 
 def money_text(minor_units: Decimal, symbol: str, *, whole: bool = False) -> str:
     """Minor units as money: 4900 → "$49", 0.1 → "$0.001", 12345 → "$123.45"."""
-    major = Decimal(minor_units) / 100
+    major = Decimal(str(minor_units)) / 100
     if whole and major == major.to_integral_value():
         return f"{symbol}{int(major):,}"
     if major != 0 and abs(major) < Decimal("0.01"):
