@@ -19,8 +19,9 @@ errors included; 4xx for a refused one). Two things are GraphQL's own:
   ``{"errors": [{"message", "extensions": {"code", "status", …}}]}`` with the HTTP status REST
   would use, the codes and extra members of the REST problem in ``extensions``.
 
-The request is parsed and costed before the gateway runs, but a malformed one is refused only
-after it, so that it is authenticated, limited and metered like any call.
+The request is parsed and costed once the key is verified (in ``cost``), and a malformed one
+is refused after the gateway's checks, so that it is authenticated, limited and metered like any
+call — and an unauthenticated client costs no parsing.
 ``Idempotency-Key`` works as in REST (``api.idempotency``): same key and same body replays the
 first answer; only answers without errors are kept.
 """
@@ -95,11 +96,7 @@ class GraphQLView(ApiView):
     # --- before the gateway
 
     def initial(self, request, *args, **kwargs):
-        self.prepared, self.refusal = None, None
-        try:
-            self._prepare(request)
-        except (GraphQLRequestError, ParseError, MethodNotAllowed) as error:
-            self.refusal = error
+        self.prepared, self.refusal, self.is_prepared = None, None, False
         super().initial(request, *args, **kwargs)
 
     def _prepare(self, request) -> None:
@@ -144,7 +141,14 @@ class GraphQLView(ApiView):
     @property
     def cost(self) -> int:
         """The tokens this request takes (read by ``ApiView.gateway_enter`` once the key is
-        verified, see module)."""
+        verified, see module). The body is parsed, validated and costed here, i.e. only for a
+        verified key: an unauthenticated client costs no parsing."""
+        if not self.is_prepared:
+            self.is_prepared = True
+            try:
+                self._prepare(self.request)
+            except (GraphQLRequestError, ParseError, MethodNotAllowed) as error:
+                self.refusal = error
         if self.prepared is None or self.refusal is not None:
             return 1
         tokens = self.prepared.cost.tokens

@@ -233,3 +233,13 @@ def test_over_the_rate_limit_is_429_with_retry_after(api_client_factory, tenant)
     assert refused["extensions"]["plan"] == "pro"
     assert refused["extensions"]["limit"]["cost"] == 12
     assert int(limited[0]["Retry-After"]) >= 1
+
+
+def test_without_a_key_nothing_is_parsed_the_answer_is_401(api_client_factory):
+    client = api_client_factory(None)
+    for body in ("{not json", json.dumps({"query": "{ nope"})):
+        error(
+            client.post(GRAPHQL, body, content_type="application/json"),
+            "invalid_api_key",
+            status=401,
+        )
