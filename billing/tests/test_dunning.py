@@ -129,7 +129,7 @@ def test_restriction_after_the_setting_days_past_due(
     restrict_at = AFTER_NOV + timedelta(days=settings.BILLING_DUNNING_RESTRICT_AFTER_DAYS)
 
     # when the beat runs a minute before the limit, then nothing is restricted
-    assert dunning_run(now=restrict_at - timedelta(minutes=1)).restricted == []
+    assert tenant.slug not in dunning_run(now=restrict_at - timedelta(minutes=1)).restricted
     assert subscription_of(tenant).restricted_at is None
 
     # when it runs at the limit
@@ -137,7 +137,7 @@ def test_restriction_after_the_setting_days_past_due(
         report = dunning_run(now=restrict_at)
 
     # then the tenant is restricted: unpaid, live calls refused with payment_required
-    assert report.restricted == [tenant.slug]
+    assert tenant.slug in report.restricted
     subscription = subscription_of(tenant)
     assert subscription.status == Subscription.Status.UNPAID
     assert subscription.restricted_at == restrict_at
@@ -150,7 +150,7 @@ def test_restriction_after_the_setting_days_past_due(
     assert "402 payment_required" in mailoutbox[0].body
 
     # when it runs again, then nothing more happens
-    assert dunning_run(now=restrict_at + timedelta(days=1)).restricted == []
+    assert tenant.slug not in dunning_run(now=restrict_at + timedelta(days=1)).restricted
     assert event_types(tenant).count("billing.payment_required") == 1
 
 

@@ -154,7 +154,7 @@ def test_the_dunning_story_through_stripe_webhooks(webhook_platform, django_db_b
         report = dunning_run(now=past_due_since + timedelta(days=14))
 
         # then it is restricted
-        assert report.restricted == [organisation.slug]
+        assert organisation.slug in report.restricted
         assert call_limits_of(organisation).is_restricted is True
         assert subscription_of(organisation).status == Subscription.Status.UNPAID
 
@@ -172,7 +172,7 @@ def test_the_dunning_story_through_stripe_webhooks(webhook_platform, django_db_b
             timeout=30,
             message="customer.updated did not make the retry due",
         )
-        assert dunning_run().collected == {invoice.public_id: "paid"}
+        assert dunning_run().collected.get(invoice.public_id) == "paid"
 
         # then the payment restored the organisation at once
         invoice.refresh_from_db()
