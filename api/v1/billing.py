@@ -36,7 +36,7 @@ from api.v1 import billing_serializers as io
 from api.v1.common import ordering_table
 from api.v1.pagination import Ordering, SortKey, paginate
 from api.v1.params import ListParams, parse_list_params
-from billing import selectors
+from billing import rendering, selectors
 from billing.services import billing_settings_update
 from core.errors import DomainError, NotFoundError
 from metering.selectors import usage_period_report
@@ -279,7 +279,6 @@ class InvoicePdfView(BillingView):
     def get(self, request, invoice_id: str):
         parse_list_params(NoParams, request.query_params)
         invoice = _invoice(request, invoice_id)
-        from billing import rendering  # TEMP until billing.rendering lands
 
         name = invoice.number or invoice.public_id
         if request.accepted_media_type.startswith("text/html"):
