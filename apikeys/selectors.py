@@ -3,7 +3,7 @@
 import hmac
 from datetime import UTC, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from apikeys.keys import api_key_hash, api_key_parse
 from apikeys.models import ApiKey, ApiKeyEvent, ApiKeySecret
@@ -63,9 +63,15 @@ def api_key_secret_is_usable(raw_key: str) -> bool:
 
 
 def api_key_list_with_creators(*, tenant: Tenant, mode: str | None = None) -> list[ApiKey]:
-    """The tenant's keys (of ``mode`` if given), newest first, each with ``created_by`` loaded:
-    one query, however many keys."""
-    return list(api_key_list(tenant=tenant, mode=mode).select_related("created_by"))
+    """The tenant's keys (of ``mode`` if given), newest first, each with ``created_by`` loaded
+    and ``secrets_in_grace`` (the previous secrets of a rolled key that still work, with their
+    end of grace in ``expires_at``): two queries, however many keys."""
+    in_grace = ApiKeySecret.objects.filter(expires_at__gt=datetime.now(UTC)).order_by("expires_at")
+    return list(
+        api_key_list(tenant=tenant, mode=mode)
+        .select_related("created_by")
+        .prefetch_related(Prefetch("secrets", queryset=in_grace, to_attr="secrets_in_grace"))
+    )
 
 
 def api_key_names(*, tenant: Tenant, key_ids) -> dict[str, str]:

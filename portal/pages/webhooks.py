@@ -6,6 +6,7 @@ Endpoints live in the tenant schema of the mode (live and sandbox each have thei
 from the other mode or another tenant is simply not found: the portal's 404 page.
 """
 
+import json
 from datetime import timedelta
 
 from django.contrib import messages
@@ -111,14 +112,23 @@ class WebhookDetailView(DataPageView):
         )
         status = request.GET.get("status", "")
         statuses = [status] if status in DELIVERY_STATUSES else None
+        page = request.GET.get("page", "1")
+        page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+        offset = (page - 1) * DELIVERIES_SHOWN
         deliveries = list(
-            webhook_delivery_list(endpoint_id=endpoint.pk, statuses=statuses)[:DELIVERIES_SHOWN]
+            webhook_delivery_list(endpoint_id=endpoint.pk, statuses=statuses)[
+                offset : offset + DELIVERIES_SHOWN + 1
+            ]
         )
+        has_next = len(deliveries) > DELIVERIES_SHOWN
+        deliveries = deliveries[:DELIVERIES_SHOWN]
         return self.render_to_response(
             self.get_context_data(
                 endpoint=endpoint,
                 health=health_of(endpoint),
                 deliveries=deliveries,
+                page=page,
+                has_next=has_next,
                 status=status if statuses else "",
                 statuses=DELIVERY_STATUSES,
                 recover_form=WebhookRecoverForm(
@@ -289,7 +299,11 @@ class WebhookDeliveryView(DataPageView):
     def get(self, request, delivery_id: str):
         delivery = webhook_delivery_get(delivery_id=delivery_id)
         attempts = list(webhook_attempt_list(delivery_id=delivery.pk))
-        return self.render_to_response(self.get_context_data(delivery=delivery, attempts=attempts))
+        # The body every attempt sends (the event as the API shows it; loads the deferred data).
+        payload = json.dumps(delivery.event.as_payload(), indent=2, ensure_ascii=False)
+        return self.render_to_response(
+            self.get_context_data(delivery=delivery, attempts=attempts, payload=payload)
+        )
 
 
 class WebhookDeliveryRetryView(DataPageView):

@@ -148,6 +148,10 @@ def test_roll_shows_the_new_secret_once_and_keeps_the_old_for_the_grace(
     assert timedelta(hours=1, minutes=59) < old.expires_at - timezone.now() <= timedelta(hours=2)
     event = ApiKeyEvent.objects.get(api_key=issued.api_key, action="rolled")
     assert event.detail["grace_period_seconds"] == 7200 and event.actor_email == "admin@alpha.test"
+    listed = client.get("/keys/").content.decode()
+    assert f"previous secret {issued.api_key.display_prefix}…{issued.secret[-4:]} works until" in (
+        listed
+    )
 
 
 def test_roll_with_no_grace_ends_the_old_secret_now(portal_client, tenant, owner):

@@ -190,6 +190,7 @@ def test_a_test_event_reaches_the_receiver_and_its_attempt_is_shown(
     assert page.context["delivery"].status == "succeeded"
     assert "pong from the receiver" in page.content.decode()
     assert "ping" in page.content.decode()
+    assert f"&quot;id&quot;: &quot;{delivery.event_id}&quot;" in page.content.decode()
 
 
 def test_a_disabled_endpoint_sends_no_test_event(portal_client, endpoint_in, sandbox):
@@ -254,6 +255,27 @@ def test_the_list_shows_health_and_counts_in_fixed_queries(
     assert rows[first.pk]["health"] == "failing"
     assert rows[first.pk]["endpoint"].delivery_stats["pending"] == 1
     assert len(ten) == len(one) <= 8
+
+
+def test_deliveries_come_in_pages_of_50(portal_client, endpoint_in, sandbox):
+    from events.models import Event
+
+    endpoint = endpoint_in(sandbox)
+    with tenant_context(sandbox):
+        for n in range(60):
+            event = Event.objects.create(type="challenge.created", data={"n": n}, livemode=False)
+            WebhookDelivery.objects.create(endpoint=endpoint, event=event)
+    client = portal_client("viewer")
+
+    first = client.get(f"/webhooks/{endpoint.pk}/")
+    second = client.get(f"/webhooks/{endpoint.pk}/", {"page": "2"})
+    silly = client.get(f"/webhooks/{endpoint.pk}/", {"page": "-3", "status": "nope"})
+
+    assert len(first.context["deliveries"]) == 50 and first.context["has_next"]
+    assert len(second.context["deliveries"]) == 10 and not second.context["has_next"]
+    ids = {d.pk for d in first.context["deliveries"]} | {d.pk for d in second.context["deliveries"]}
+    assert len(ids) == 60
+    assert silly.status_code == 200 and silly.context["page"] == 1 and silly.context["status"] == ""
 
 
 def test_each_mode_sees_its_own_endpoints(portal_client, endpoint_in, sandbox, tenant):
