@@ -25,7 +25,8 @@ SYSTEM_PROGRAMS += /usr/bin/chromium:chromium
 # SDKs (sdks/, `make sdks`, sdks/tests): Java runs openapi-generator; the SDKs' toolchains.
 SYSTEM_PROGRAMS += java:default-jre-headless go:golang-go ruby php:php-cli \
   /usr/share/php/GuzzleHttp/Client.php:php-guzzlehttp-guzzle \
-  /usr/share/gocode/src/gopkg.in/validator.v2:golang-gopkg-validator.v2-dev
+  /usr/share/gocode/src/gopkg.in/validator.v2:golang-gopkg-validator.v2-dev \
+  javac:default-jdk-headless /usr/share/java/jackson-databind.jar:libjackson2-databind-java
 system:
 	@missing=""; for entry in $(SYSTEM_PROGRAMS); do program=$${entry%%:*}; package=$${entry#*:}; \
 	  command -v $$program >/dev/null || test -x /usr/sbin/$$program || test -e $$program || \
