@@ -184,3 +184,22 @@ def test_account_pages_carry_the_site_look_and_no_inline_script(tenant, tenant_c
     assert "/static/css/site.css" in body and "<script>" not in body
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"]
+)
+def test_account_settings_pages_need_no_inline_code(tenant, owner, tenant_client, path):
+    import re
+
+    _login(tenant_client, owner.email)
+
+    response = tenant_client.get(path)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "/static/css/site.css" in body
+    assert ' style="' not in body
+    # every <script> either loads a file or is a JSON data block (never executed)
+    for tag in re.findall(r"<script[^>]*>", body):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
