@@ -45,26 +45,27 @@ def _money(minor_units, currency: str) -> str:
 
 
 def _billing_panel(organisation, *, refused_402: int) -> dict:
-    """The billing slot: cost so far and projected (``billing.selectors.usage_cost_estimate``,
-    where billing provides it), alerts not dismissed (``billing_alerts_of``), the spend cap, and
-    whether live calls were refused with 402 (spend cap reached or account restricted) in the
-    last day — read from the ledger."""
-    panel: dict = {"refused_402": refused_402, "estimate": None, "alerts": []}
-    estimate_of = getattr(billing_selectors, "usage_cost_estimate", None)
-    if estimate_of is not None:
-        estimate = estimate_of(organisation)
-        currency = estimate["currency"]
-        cap = (estimate.get("spend_cap") or {}).get("amount")
-        panel["estimate"] = {
+    """The billing slot: cost so far and projected (``billing.selectors.usage_cost_estimate``),
+    alerts not dismissed (``billing_alerts_of``), the spend cap, and whether live calls were
+    refused with 402 (spend cap reached or account restricted) in the last day — from the
+    ledger."""
+    estimate = billing_selectors.usage_cost_estimate(organisation)
+    currency = estimate["currency"]
+    cap = (estimate.get("spend_cap") or {}).get("amount")
+    return {
+        "refused_402": refused_402,
+        "estimate": {
             **estimate,
             "cost_so_far_text": _money(estimate["cost_so_far"], currency),
             "projected_cost_text": _money(estimate["projected_cost"], currency),
             "spend_cap_text": _money(cap, currency) if cap is not None else None,
-        }
-    alerts_of = getattr(billing_selectors, "billing_alerts_of", None)
-    if alerts_of is not None:
-        panel["alerts"] = [a for a in alerts_of(organisation) if a.dismissed_at is None]
-    return panel
+        },
+        "alerts": [
+            alert
+            for alert in billing_selectors.billing_alerts_of(organisation)
+            if alert.dismissed_at is None
+        ],
+    }
 
 
 class DashboardView(DataPageView):

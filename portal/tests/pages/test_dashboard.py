@@ -65,6 +65,27 @@ def test_the_upgrade_prompt_names_the_plan_that_lifts_the_rate(portal_client, le
     assert 'id="upgrade-prompt"' in body and "12 calls got 429" in body and "Business" in body
 
 
+def test_billing_alerts_not_dismissed_are_banners(portal_client, tenant):
+    from django.utils import timezone
+
+    from billing.models import BillingAlert
+
+    start, _ = billing_selectors.period_bounds()
+    shown = BillingAlert.objects.create(
+        organisation=tenant, period_start=start, threshold="included:80",
+        reached_at=timezone.now(), calls=80_000,
+    )  # fmt: skip
+    dismissed = BillingAlert.objects.create(
+        organisation=tenant, period_start=start, threshold="included:50",
+        reached_at=timezone.now(), calls=50_000, dismissed_at=timezone.now(),
+    )  # fmt: skip
+
+    body = portal_client("viewer").get("/").content.decode()
+
+    assert f'id="billing-alert-{shown.pk}"' in body and "80% of the included calls" in body
+    assert f'id="billing-alert-{dismissed.pk}"' not in body
+
+
 def test_a_402_in_the_last_day_shows_the_spend_cap_banner(portal_client, ledger_row):
     ledger_row(minute=_now_minute(), status=402, calls=2, is_billable=False)
 
@@ -74,9 +95,6 @@ def test_a_402_in_the_last_day_shows_the_spend_cap_banner(portal_client, ledger_
     assert 'id="spend-cap-banner"' in response.content.decode()
 
 
-@pytest.mark.skipif(
-    not hasattr(billing_selectors, "usage_cost_estimate"), reason="billing has no cost estimate"
-)
 def test_the_cost_estimate_from_billing(portal_client, tenant):
     response = portal_client("owner", mode="live").get("/")
 
