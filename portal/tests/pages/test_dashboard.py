@@ -149,3 +149,20 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(portal_client, ledger_ro
     _, after = queries_of(lambda: client.get("/"))
 
     assert len(after) == len(before) <= 25
+
+
+def test_a_spent_hard_capped_quota_prompts_the_plan_that_lifts_it(
+    portal_client, tenant, ledger_row
+):
+    from billing.models import Plan
+
+    tenant.plan = Plan.objects.get(code="free")
+    tenant.save(update_fields=["plan"])
+    start, _ = billing_selectors.period_bounds()
+    ledger_row(minute=start, calls=1000)
+
+    response = portal_client("owner", mode="live").get("/")
+
+    upgrade = response.context["upgrade"]
+    assert upgrade["limit"] == "quota" and upgrade["plan"]["code"] == "pro"
+    assert "monthly calls are used up" in response.content.decode()
