@@ -70,7 +70,10 @@ class MembersBase(PortalView):
                 invitations=invitations_pending(tenant=self.organisation),
                 events=membership_events(tenant=self.organisation, limit=20),
                 invite_form=invite_form or InviteForm(actor_role=self.membership.role),
-                role_choices=role_choices(actor_role=self.membership.role),
+                role_choices=[
+                    (value, label.split(" — ")[0])
+                    for value, label in role_choices(actor_role=self.membership.role)
+                ],
                 error=error,
             ),
             status=status,
