@@ -53,6 +53,8 @@ type APIClient struct {
 
 	BatchAPI *BatchAPIService
 
+	BillingAPI *BillingAPIService
+
 	ChallengesAPI *ChallengesAPIService
 
 	EventsAPI *EventsAPIService
@@ -84,6 +86,7 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	// API Services
 	c.ApplicationsAPI = (*ApplicationsAPIService)(&c.common)
 	c.BatchAPI = (*BatchAPIService)(&c.common)
+	c.BillingAPI = (*BillingAPIService)(&c.common)
 	c.ChallengesAPI = (*ChallengesAPIService)(&c.common)
 	c.EventsAPI = (*EventsAPIService)(&c.common)
 	c.MeAPI = (*MeAPIService)(&c.common)

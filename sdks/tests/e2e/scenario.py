@@ -86,6 +86,22 @@ def run() -> dict:
         assert client.request("GET", "/v1/me")["object"] == "me"
     result["retried"] = {"ok": True, "retries": len(retries), "calls": calls}
 
+    # A retried POST sends the same generated Idempotency-Key on every attempt.
+    recorder = _Recorder()
+    recording = OpenChance(max_retries=5, http_transport=recorder)
+    for _ in range(5):
+        recorder.keys.clear()
+        while True:
+            try:
+                impatient.request("GET", "/v1/me")
+            except RateLimitedError:
+                break
+        recording.challenges.create({"title": f"{tag} retried"})
+        if len(recorder.keys) >= 2:
+            break
+    result["idempotency_keys"] = recorder.keys
+    recording.close()
+
     lap("retried")
     # A signed webhook to the sink, verified.
     endpoint = client.webhook_endpoints.create(
@@ -112,6 +128,19 @@ def run() -> dict:
     client.close()
     impatient.close()
     return result
+
+
+class _Recorder(httpx.HTTPTransport):
+    """Notes the Idempotency-Key of every attempt of a POST."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            self.keys.append(request.headers.get("idempotency-key", ""))
+        return super().handle_request(request)
 
 
 def _webhook(secret: str, expected_id: str) -> dict:

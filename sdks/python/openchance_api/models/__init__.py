@@ -34,6 +34,8 @@ from .batch_operation_request_body_type_0 import BatchOperationRequestBodyType0
 from .batch_operation_result import BatchOperationResult
 from .batch_request import BatchRequest
 from .batch_result import BatchResult
+from .billing_settings import BillingSettings
+from .billing_settings_object_enum import BillingSettingsObjectEnum
 from .challenge import Challenge
 from .challenge_applications_create_fields_item import (
     ChallengeApplicationsCreateFieldsItem,
@@ -64,13 +66,25 @@ from .challenges_list_status_item import ChallengesListStatusItem
 from .challenges_publish_fields_item import ChallengesPublishFieldsItem
 from .challenges_retrieve_fields_item import ChallengesRetrieveFieldsItem
 from .challenges_update_fields_item import ChallengesUpdateFieldsItem
+from .credit_note import CreditNote
 from .deleted import Deleted
+from .estimate import Estimate
+from .estimate_object_enum import EstimateObjectEnum
+from .estimate_plan import EstimatePlan
 from .event import Event
 from .event_data import EventData
 from .event_data_object import EventDataObject
 from .event_list import EventList
 from .event_object_enum import EventObjectEnum
 from .events_list_ordering import EventsListOrdering
+from .invoice import Invoice
+from .invoice_line import InvoiceLine
+from .invoice_list import InvoiceList
+from .invoice_object_enum import InvoiceObjectEnum
+from .invoice_status_enum import InvoiceStatusEnum
+from .invoices_list_ordering import InvoicesListOrdering
+from .invoices_pdf_format import InvoicesPdfFormat
+from .kind_enum import KindEnum
 from .list_object_enum import ListObjectEnum
 from .me import Me
 from .me_key import MeKey
@@ -91,10 +105,12 @@ from .messages_list_ordering import MessagesListOrdering
 from .messages_retrieve_expand_item import MessagesRetrieveExpandItem
 from .messages_retrieve_fields_item import MessagesRetrieveFieldsItem
 from .method_enum import MethodEnum
+from .mode_enum import ModeEnum
 from .patched_application_update_request import PatchedApplicationUpdateRequest
 from .patched_application_update_request_metadata import (
     PatchedApplicationUpdateRequestMetadata,
 )
+from .patched_billing_settings_update_request import PatchedBillingSettingsUpdateRequest
 from .patched_challenge_update_request import PatchedChallengeUpdateRequest
 from .patched_challenge_update_request_metadata import (
     PatchedChallengeUpdateRequestMetadata,
@@ -102,6 +118,7 @@ from .patched_challenge_update_request_metadata import (
 from .patched_webhook_endpoint_update_request import PatchedWebhookEndpointUpdateRequest
 from .problem import Problem
 from .problem_errors import ProblemErrors
+from .provider_enum import ProviderEnum
 from .review import Review
 from .review_create_request import ReviewCreateRequest
 from .review_item import ReviewItem
@@ -115,6 +132,18 @@ from .reviews_retrieve_expand_item import ReviewsRetrieveExpandItem
 from .reviews_retrieve_fields_item import ReviewsRetrieveFieldsItem
 from .reward import Reward
 from .reward_request import RewardRequest
+from .spend_cap_output import SpendCapOutput
+from .spend_cap_request import SpendCapRequest
+from .subscription import Subscription
+from .subscription_object_enum import SubscriptionObjectEnum
+from .subscription_spend_cap import SubscriptionSpendCap
+from .subscription_status_enum import SubscriptionStatusEnum
+from .usage import Usage
+from .usage_counts import UsageCounts
+from .usage_day import UsageDay
+from .usage_key import UsageKey
+from .usage_object_enum import UsageObjectEnum
+from .usage_route import UsageRoute
 from .webhook_attempt import WebhookAttempt
 from .webhook_attempt_list import WebhookAttemptList
 from .webhook_attempt_object_enum import WebhookAttemptObjectEnum
@@ -181,6 +210,8 @@ __all__ = (
     "BatchOperationResult",
     "BatchRequest",
     "BatchResult",
+    "BillingSettings",
+    "BillingSettingsObjectEnum",
     "Challenge",
     "ChallengeApplicationsCreateFieldsItem",
     "ChallengeApplicationsListExpandItem",
@@ -209,13 +240,25 @@ __all__ = (
     "ChallengesPublishFieldsItem",
     "ChallengesRetrieveFieldsItem",
     "ChallengesUpdateFieldsItem",
+    "CreditNote",
     "Deleted",
+    "Estimate",
+    "EstimateObjectEnum",
+    "EstimatePlan",
     "Event",
     "EventData",
     "EventDataObject",
     "EventList",
     "EventObjectEnum",
     "EventsListOrdering",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceList",
+    "InvoiceObjectEnum",
+    "InvoiceStatusEnum",
+    "InvoicesListOrdering",
+    "InvoicesPdfFormat",
+    "KindEnum",
     "ListObjectEnum",
     "Me",
     "MeKey",
@@ -236,13 +279,16 @@ __all__ = (
     "MessagesRetrieveExpandItem",
     "MessagesRetrieveFieldsItem",
     "MethodEnum",
+    "ModeEnum",
     "PatchedApplicationUpdateRequest",
     "PatchedApplicationUpdateRequestMetadata",
+    "PatchedBillingSettingsUpdateRequest",
     "PatchedChallengeUpdateRequest",
     "PatchedChallengeUpdateRequestMetadata",
     "PatchedWebhookEndpointUpdateRequest",
     "Problem",
     "ProblemErrors",
+    "ProviderEnum",
     "Review",
     "ReviewCreateRequest",
     "ReviewItem",
@@ -256,6 +302,18 @@ __all__ = (
     "ReviewsRetrieveFieldsItem",
     "Reward",
     "RewardRequest",
+    "SpendCapOutput",
+    "SpendCapRequest",
+    "Subscription",
+    "SubscriptionObjectEnum",
+    "SubscriptionSpendCap",
+    "SubscriptionStatusEnum",
+    "Usage",
+    "UsageCounts",
+    "UsageDay",
+    "UsageKey",
+    "UsageObjectEnum",
+    "UsageRoute",
     "WebhookAttempt",
     "WebhookAttemptList",
     "WebhookAttemptObjectEnum",

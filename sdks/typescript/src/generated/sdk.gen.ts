@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { ApplicationMessagesCreateData, ApplicationMessagesCreateErrors, ApplicationMessagesCreateResponses, ApplicationMessagesListData, ApplicationMessagesListErrors, ApplicationMessagesListResponses, ApplicationsAcceptData, ApplicationsAcceptErrors, ApplicationsAcceptResponses, ApplicationsListData, ApplicationsListErrors, ApplicationsListResponses, ApplicationsRejectData, ApplicationsRejectErrors, ApplicationsRejectResponses, ApplicationsRetrieveData, ApplicationsRetrieveErrors, ApplicationsRetrieveResponses, ApplicationsShortlistData, ApplicationsShortlistErrors, ApplicationsShortlistResponses, ApplicationsUpdateData, ApplicationsUpdateErrors, ApplicationsUpdateResponses, ApplicationsWithdrawData, ApplicationsWithdrawErrors, ApplicationsWithdrawResponses, BatchCreateData, BatchCreateErrors, BatchCreateResponses, ChallengeApplicationsCreateData, ChallengeApplicationsCreateErrors, ChallengeApplicationsCreateResponses, ChallengeApplicationsListData, ChallengeApplicationsListErrors, ChallengeApplicationsListResponses, ChallengesAwardData, ChallengesAwardErrors, ChallengesAwardResponses, ChallengesCancelData, ChallengesCancelErrors, ChallengesCancelResponses, ChallengesCloseData, ChallengesCloseErrors, ChallengesCloseResponses, ChallengesCreateData, ChallengesCreateErrors, ChallengesCreateResponses, ChallengesDeleteData, ChallengesDeleteErrors, ChallengesDeleteResponses, ChallengesListData, ChallengesListErrors, ChallengesListResponses, ChallengesPublishData, ChallengesPublishErrors, ChallengesPublishResponses, ChallengesRetrieveData, ChallengesRetrieveErrors, ChallengesRetrieveResponses, ChallengesUpdateData, ChallengesUpdateErrors, ChallengesUpdateResponses, EventsListData, EventsListErrors, EventsListResponses, EventsRetrieveData, EventsRetrieveErrors, EventsRetrieveResponses, MeRetrieveData, MeRetrieveErrors, MeRetrieveResponses, MessagesListData, MessagesListErrors, MessagesListResponses, MessagesRetrieveData, MessagesRetrieveErrors, MessagesRetrieveResponses, ReviewsCreateData, ReviewsCreateErrors, ReviewsCreateResponses, ReviewsListData, ReviewsListErrors, ReviewsListResponses, ReviewsRetrieveData, ReviewsRetrieveErrors, ReviewsRetrieveResponses, WebhookAttemptsListData, WebhookAttemptsListErrors, WebhookAttemptsListResponses, WebhookDeliveriesAttemptsData, WebhookDeliveriesAttemptsErrors, WebhookDeliveriesAttemptsResponses, WebhookDeliveriesListData, WebhookDeliveriesListErrors, WebhookDeliveriesListResponses, WebhookDeliveriesRetrieveData, WebhookDeliveriesRetrieveErrors, WebhookDeliveriesRetrieveResponses, WebhookDeliveriesRetryData, WebhookDeliveriesRetryErrors, WebhookDeliveriesRetryResponses, WebhookEndpointsAttemptsData, WebhookEndpointsAttemptsErrors, WebhookEndpointsAttemptsResponses, WebhookEndpointsCreateData, WebhookEndpointsCreateErrors, WebhookEndpointsCreateResponses, WebhookEndpointsDeliveriesData, WebhookEndpointsDeliveriesErrors, WebhookEndpointsDeliveriesResponses, WebhookEndpointsDestroyData, WebhookEndpointsDestroyErrors, WebhookEndpointsDestroyResponses, WebhookEndpointsListData, WebhookEndpointsListErrors, WebhookEndpointsListResponses, WebhookEndpointsRecoverData, WebhookEndpointsRecoverErrors, WebhookEndpointsRecoverResponses, WebhookEndpointsRetrieveData, WebhookEndpointsRetrieveErrors, WebhookEndpointsRetrieveResponses, WebhookEndpointsRotateSecretData, WebhookEndpointsRotateSecretErrors, WebhookEndpointsRotateSecretResponses, WebhookEndpointsSecretData, WebhookEndpointsSecretErrors, WebhookEndpointsSecretResponses, WebhookEndpointsTestData, WebhookEndpointsTestErrors, WebhookEndpointsTestResponses, WebhookEndpointsUpdateData, WebhookEndpointsUpdateErrors, WebhookEndpointsUpdateResponses } from './types.gen.js';
+import type { ApplicationMessagesCreateData, ApplicationMessagesCreateErrors, ApplicationMessagesCreateResponses, ApplicationMessagesListData, ApplicationMessagesListErrors, ApplicationMessagesListResponses, ApplicationsAcceptData, ApplicationsAcceptErrors, ApplicationsAcceptResponses, ApplicationsListData, ApplicationsListErrors, ApplicationsListResponses, ApplicationsRejectData, ApplicationsRejectErrors, ApplicationsRejectResponses, ApplicationsRetrieveData, ApplicationsRetrieveErrors, ApplicationsRetrieveResponses, ApplicationsShortlistData, ApplicationsShortlistErrors, ApplicationsShortlistResponses, ApplicationsUpdateData, ApplicationsUpdateErrors, ApplicationsUpdateResponses, ApplicationsWithdrawData, ApplicationsWithdrawErrors, ApplicationsWithdrawResponses, BatchCreateData, BatchCreateErrors, BatchCreateResponses, BillingEstimateRetrieveData, BillingEstimateRetrieveErrors, BillingEstimateRetrieveResponses, BillingSettingsRetrieveData, BillingSettingsRetrieveErrors, BillingSettingsRetrieveResponses, BillingSettingsUpdateData, BillingSettingsUpdateErrors, BillingSettingsUpdateResponses, BillingSubscriptionRetrieveData, BillingSubscriptionRetrieveErrors, BillingSubscriptionRetrieveResponses, ChallengeApplicationsCreateData, ChallengeApplicationsCreateErrors, ChallengeApplicationsCreateResponses, ChallengeApplicationsListData, ChallengeApplicationsListErrors, ChallengeApplicationsListResponses, ChallengesAwardData, ChallengesAwardErrors, ChallengesAwardResponses, ChallengesCancelData, ChallengesCancelErrors, ChallengesCancelResponses, ChallengesCloseData, ChallengesCloseErrors, ChallengesCloseResponses, ChallengesCreateData, ChallengesCreateErrors, ChallengesCreateResponses, ChallengesDeleteData, ChallengesDeleteErrors, ChallengesDeleteResponses, ChallengesListData, ChallengesListErrors, ChallengesListResponses, ChallengesPublishData, ChallengesPublishErrors, ChallengesPublishResponses, ChallengesRetrieveData, ChallengesRetrieveErrors, ChallengesRetrieveResponses, ChallengesUpdateData, ChallengesUpdateErrors, ChallengesUpdateResponses, EventsListData, EventsListErrors, EventsListResponses, EventsRetrieveData, EventsRetrieveErrors, EventsRetrieveResponses, InvoicesListData, InvoicesListErrors, InvoicesListResponses, InvoicesPdfData, InvoicesPdfErrors, InvoicesPdfResponses, InvoicesRetrieveData, InvoicesRetrieveErrors, InvoicesRetrieveResponses, MeRetrieveData, MeRetrieveErrors, MeRetrieveResponses, MessagesListData, MessagesListErrors, MessagesListResponses, MessagesRetrieveData, MessagesRetrieveErrors, MessagesRetrieveResponses, ReviewsCreateData, ReviewsCreateErrors, ReviewsCreateResponses, ReviewsListData, ReviewsListErrors, ReviewsListResponses, ReviewsRetrieveData, ReviewsRetrieveErrors, ReviewsRetrieveResponses, UsageRetrieveData, UsageRetrieveErrors, UsageRetrieveResponses, WebhookAttemptsListData, WebhookAttemptsListErrors, WebhookAttemptsListResponses, WebhookDeliveriesAttemptsData, WebhookDeliveriesAttemptsErrors, WebhookDeliveriesAttemptsResponses, WebhookDeliveriesListData, WebhookDeliveriesListErrors, WebhookDeliveriesListResponses, WebhookDeliveriesRetrieveData, WebhookDeliveriesRetrieveErrors, WebhookDeliveriesRetrieveResponses, WebhookDeliveriesRetryData, WebhookDeliveriesRetryErrors, WebhookDeliveriesRetryResponses, WebhookEndpointsAttemptsData, WebhookEndpointsAttemptsErrors, WebhookEndpointsAttemptsResponses, WebhookEndpointsCreateData, WebhookEndpointsCreateErrors, WebhookEndpointsCreateResponses, WebhookEndpointsDeliveriesData, WebhookEndpointsDeliveriesErrors, WebhookEndpointsDeliveriesResponses, WebhookEndpointsDestroyData, WebhookEndpointsDestroyErrors, WebhookEndpointsDestroyResponses, WebhookEndpointsListData, WebhookEndpointsListErrors, WebhookEndpointsListResponses, WebhookEndpointsRecoverData, WebhookEndpointsRecoverErrors, WebhookEndpointsRecoverResponses, WebhookEndpointsRetrieveData, WebhookEndpointsRetrieveErrors, WebhookEndpointsRetrieveResponses, WebhookEndpointsRotateSecretData, WebhookEndpointsRotateSecretErrors, WebhookEndpointsRotateSecretResponses, WebhookEndpointsSecretData, WebhookEndpointsSecretErrors, WebhookEndpointsSecretResponses, WebhookEndpointsTestData, WebhookEndpointsTestErrors, WebhookEndpointsTestResponses, WebhookEndpointsUpdateData, WebhookEndpointsUpdateErrors, WebhookEndpointsUpdateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -141,6 +141,54 @@ export const batchCreate = <ThrowOnError extends boolean = false>(options: Optio
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * The period's cost estimate
+ *
+ * The current period's cost so far and projected to its end at the run rate, and what the same usage would cost on every other public plan. Live keys only.
+ */
+export const billingEstimateRetrieve = <ThrowOnError extends boolean = false>(options?: Options<BillingEstimateRetrieveData, ThrowOnError>): RequestResult<BillingEstimateRetrieveResponses, BillingEstimateRetrieveErrors, ThrowOnError> => (options?.client ?? client).get<BillingEstimateRetrieveResponses, BillingEstimateRetrieveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/billing/estimate',
+    ...options
+});
+
+/**
+ * The billing settings
+ *
+ * Spend cap, budget alerts and pay-as-you-go. Live keys only.
+ */
+export const billingSettingsRetrieve = <ThrowOnError extends boolean = false>(options?: Options<BillingSettingsRetrieveData, ThrowOnError>): RequestResult<BillingSettingsRetrieveResponses, BillingSettingsRetrieveErrors, ThrowOnError> => (options?.client ?? client).get<BillingSettingsRetrieveResponses, BillingSettingsRetrieveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/billing/settings',
+    ...options
+});
+
+/**
+ * Update the billing settings
+ *
+ * Only the fields sent change. `spend_cap`: `{amount, kind}` in minor units per period, or `null` for none; once the period's live calls reach it they are refused with 402 `spend_cap_reached`, and raising or removing it lets them through again within 5 seconds. `budgets`: alert amounts. `pay_as_you_go`: hard-capped plans (Free) bill overage instead of refusing calls (needs a payment method; 422 otherwise). Live keys with `billing:write` only.
+ */
+export const billingSettingsUpdate = <ThrowOnError extends boolean = false>(options?: Options<BillingSettingsUpdateData, ThrowOnError>): RequestResult<BillingSettingsUpdateResponses, BillingSettingsUpdateErrors, ThrowOnError> => (options?.client ?? client).patch<BillingSettingsUpdateResponses, BillingSettingsUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/billing/settings',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options?.headers
+    }
+});
+
+/**
+ * The subscription
+ *
+ * Plan in force, status, the current period, a scheduled downgrade or cancellation, payment state. Live keys only (403 `livemode_required`).
+ */
+export const billingSubscriptionRetrieve = <ThrowOnError extends boolean = false>(options?: Options<BillingSubscriptionRetrieveData, ThrowOnError>): RequestResult<BillingSubscriptionRetrieveResponses, BillingSubscriptionRetrieveErrors, ThrowOnError> => (options?.client ?? client).get<BillingSubscriptionRetrieveResponses, BillingSubscriptionRetrieveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/billing/subscription',
+    ...options
 });
 
 /**
@@ -291,6 +339,39 @@ export const eventsRetrieve = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
+ * List invoices
+ *
+ * The organisation's invoices, newest period first: one per billing period, finalised at the period's close (drafts included while a close runs). A test key gets an empty list (the sandbox is never billed).
+ */
+export const invoicesList = <ThrowOnError extends boolean = false>(options?: Options<InvoicesListData, ThrowOnError>): RequestResult<InvoicesListResponses, InvoicesListErrors, ThrowOnError> => (options?.client ?? client).get<InvoicesListResponses, InvoicesListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/invoices',
+    ...options
+});
+
+/**
+ * Retrieve an invoice
+ *
+ * With its lines (base fee, included calls, overage, proration, credits) and credit notes. Amounts in minor units of `currency`.
+ */
+export const invoicesRetrieve = <ThrowOnError extends boolean = false>(options: Options<InvoicesRetrieveData, ThrowOnError>): RequestResult<InvoicesRetrieveResponses, InvoicesRetrieveErrors, ThrowOnError> => (options.client ?? client).get<InvoicesRetrieveResponses, InvoicesRetrieveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/invoices/{invoice_id}',
+    ...options
+});
+
+/**
+ * Download an invoice
+ *
+ * The invoice as a PDF (`Accept: application/pdf` or `**`), or as an HTML page with `Accept: text/html`. Errors are problem+json.
+ */
+export const invoicesPdf = <ThrowOnError extends boolean = false>(options: Options<InvoicesPdfData, ThrowOnError>): RequestResult<InvoicesPdfResponses, InvoicesPdfErrors, ThrowOnError> => (options.client ?? client).get<InvoicesPdfResponses, InvoicesPdfErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/invoices/{invoice_id}/pdf',
+    ...options
+});
+
+/**
  * The calling key, its tenant, plan and usage
  *
  * ``GET /v1/me``: who am I — tenant, key, plan, limits and usage in the current period.
@@ -349,6 +430,17 @@ export const reviewsCreate = <ThrowOnError extends boolean = false>(options: Opt
 export const reviewsRetrieve = <ThrowOnError extends boolean = false>(options: Options<ReviewsRetrieveData, ThrowOnError>): RequestResult<ReviewsRetrieveResponses, ReviewsRetrieveErrors, ThrowOnError> => (options.client ?? client).get<ReviewsRetrieveResponses, ReviewsRetrieveErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/reviews/{review_id}',
+    ...options
+});
+
+/**
+ * The period's usage
+ *
+ * Calls of one billing period (a calendar month, UTC) from the usage ledger: totals, per day, per route and per key, billable apart from not billable and sandbox calls. The ledger trails the calls by the usage flush (a few seconds). Needs `billing:read` or `usage:read`. A live key sees live and sandbox calls; a test key sees the sandbox's only (`livemode: false`, nothing billable).
+ */
+export const usageRetrieve = <ThrowOnError extends boolean = false>(options?: Options<UsageRetrieveData, ThrowOnError>): RequestResult<UsageRetrieveResponses, UsageRetrieveErrors, ThrowOnError> => (options?.client ?? client).get<UsageRetrieveResponses, UsageRetrieveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/usage',
     ...options
 });
 

@@ -152,6 +152,26 @@ export type BatchResult = {
     results: Array<BatchOperationResult>;
 };
 
+export type BillingSettings = {
+    /**
+     * Alert amounts (minor units), ascending.
+     */
+    budgets: Array<number>;
+    currency: string;
+    has_payment_method: boolean;
+    object: BillingSettingsObjectEnum;
+    pay_as_you_go: boolean;
+    /**
+     * `null`: no spend cap.
+     */
+    spend_cap: SpendCapOutput | null;
+};
+
+/**
+ * * `billing_settings` - billing_settings
+ */
+export type BillingSettingsObjectEnum = 'billing_settings';
+
 export type Challenge = {
     /**
      * Applications received, withdrawn ones excluded.
@@ -294,10 +314,80 @@ export type ChallengeResponse = Challenge | ChallengeItem;
  */
 export type ChallengeStatusEnum = 'draft' | 'open' | 'closed' | 'awarded' | 'cancelled';
 
+export type CreditNote = {
+    amount: number;
+    created_at: string;
+    /**
+     * `cn_…`
+     */
+    id: string;
+    number: string;
+    reason: string;
+};
+
 export type Deleted = {
     deleted: boolean;
     id: string;
     object: string;
+};
+
+export type Estimate = {
+    as_of: string;
+    /**
+     * Billable calls in the ledger so far.
+     */
+    calls_so_far: number;
+    /**
+     * Minor units.
+     */
+    cost_so_far: number;
+    currency: string;
+    /**
+     * `null`: unlimited.
+     */
+    included_calls: number | null;
+    object: EstimateObjectEnum;
+    /**
+     * Minor units per call, decimal string.
+     */
+    overage_unit_price: string;
+    /**
+     * `YYYY-MM`
+     */
+    period: string;
+    period_end: string;
+    period_start: string;
+    plan: string;
+    /**
+     * The same usage on every public plan.
+     */
+    plans: Array<EstimatePlan>;
+    /**
+     * At the run rate, to the period's end.
+     */
+    projected_calls: number;
+    projected_cost: number;
+    spend_cap: SubscriptionSpendCap;
+};
+
+/**
+ * * `usage_cost_estimate` - usage_cost_estimate
+ */
+export type EstimateObjectEnum = 'usage_cost_estimate';
+
+export type EstimatePlan = {
+    /**
+     * This period's usage on that plan.
+     */
+    cost_so_far: number;
+    is_current: boolean;
+    name: string;
+    plan: string;
+    /**
+     * Projected calls a hard-capped plan would refuse.
+     */
+    projected_calls_refused: number;
+    projected_cost: number;
 };
 
 export type Event = {
@@ -346,6 +436,92 @@ export type EventList = {
  * * `event` - event
  */
 export type EventObjectEnum = 'event';
+
+export type Invoice = {
+    amount_credited: number;
+    amount_due: number;
+    amount_paid: number;
+    calls_billable: number;
+    calls_total: number;
+    created_at: string;
+    credit_notes: Array<CreditNote>;
+    currency: string;
+    due_at: string | null;
+    finalised_at: string | null;
+    /**
+     * `inv_…`
+     */
+    id: string;
+    issued_at: string | null;
+    kind: string;
+    lines: Array<InvoiceLine>;
+    next_payment_attempt_at: string | null;
+    /**
+     * `OC-2026-000123`, given when finalised (`null` on a draft).
+     */
+    number: string | null;
+    object: InvoiceObjectEnum;
+    paid_at: string | null;
+    payment_attempts: number;
+    /**
+     * `YYYY-MM`
+     */
+    period: string;
+    period_end: string;
+    period_start: string;
+    plan: string;
+    status: InvoiceStatusEnum;
+    subtotal: number;
+    total: number;
+    voided_at: string | null;
+};
+
+export type InvoiceLine = {
+    /**
+     * Minor units, rounded half up once per line.
+     */
+    amount: number;
+    description: string;
+    /**
+     * `base_fee`, `included_calls`, `overage`, `proration`, `credit` or `adjustment` (clients must accept kinds they do not know).
+     */
+    kind: string;
+    period_end: string;
+    period_start: string;
+    quantity: number;
+    /**
+     * Minor units per unit, a decimal string (`"0.1"` = $0.001 a call).
+     */
+    unit_amount: string;
+};
+
+export type InvoiceList = {
+    data: Array<Invoice>;
+    has_more: boolean;
+    next_cursor: string | null;
+    object: ListObjectEnum;
+    total?: number;
+};
+
+/**
+ * * `invoice` - invoice
+ */
+export type InvoiceObjectEnum = 'invoice';
+
+/**
+ * * `draft` - draft
+ * * `open` - open
+ * * `paid` - paid
+ * * `void` - void
+ * * `uncollectible` - uncollectible
+ */
+export type InvoiceStatusEnum = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+
+/**
+ * * `overage` - overage
+ * * `total` - total
+ */
+export type KindEnum = 'overage' | 'total';
 
 /**
  * * `list` - list
@@ -480,6 +656,12 @@ export type MessageResponse = Message | MessageItem;
  */
 export type MethodEnum = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/**
+ * * `live` - live
+ * * `test` - test
+ */
+export type ModeEnum = 'live' | 'test';
+
 export type PatchedApplicationUpdateRequest = {
     links?: Array<string>;
     metadata?: {
@@ -487,6 +669,24 @@ export type PatchedApplicationUpdateRequest = {
     };
     pitch?: string;
     score?: number | null;
+};
+
+/**
+ * A nested object that refuses members it does not declare.
+ */
+export type PatchedBillingSettingsUpdateRequest = {
+    /**
+     * Up to 10 period totals (minor units) to be alerted at (`billing.usage_threshold_reached`, an email to owners and admins); `[]` clears them.
+     */
+    budgets?: Array<number>;
+    /**
+     * Hard-capped plans (Free): bill calls past the included ones at the plan's overage price instead of refusing them. Needs a payment method.
+     */
+    pay_as_you_go?: boolean;
+    /**
+     * The spend cap, or `null` to remove it.
+     */
+    spend_cap?: SpendCapRequest | null;
 };
 
 export type PatchedChallengeUpdateRequest = {
@@ -554,6 +754,12 @@ export type Problem = {
     type: string;
     [key: string]: unknown;
 };
+
+/**
+ * * `manual` - manual
+ * * `stripe` - stripe
+ */
+export type ProviderEnum = 'manual' | 'stripe';
 
 export type Review = {
     /**
@@ -640,6 +846,219 @@ export type RewardRequest = {
      * ISO 4217 code, e.g. `usd`; returned in lowercase.
      */
     currency: string;
+};
+
+export type SpendCapOutput = {
+    /**
+     * Minor units per period.
+     */
+    amount: number;
+    kind: KindEnum;
+};
+
+/**
+ * A nested object that refuses members it does not declare.
+ */
+export type SpendCapRequest = {
+    /**
+     * The most the period may cost, in minor units (`5000` = $50.00). Live calls past it are refused with 402 `spend_cap_reached`.
+     */
+    amount: number;
+    /**
+     * `overage`: caps what calls past the included ones cost (default); `total`: caps the period's total, base fee included.
+     *
+     * * `overage` - overage
+     * * `total` - total
+     */
+    kind?: KindEnum;
+};
+
+export type Subscription = {
+    budget_amounts: Array<number>;
+    cancel_at_period_end: boolean;
+    cancelled_at: string | null;
+    created_at: string;
+    currency: string;
+    current_period_end: string;
+    current_period_start: string;
+    has_payment_method: boolean;
+    /**
+     * `sub_…`
+     */
+    id: string;
+    object: SubscriptionObjectEnum;
+    past_due_since: string | null;
+    pay_as_you_go: boolean;
+    /**
+     * The plan in force (`free`, `pro`, …).
+     */
+    plan: string;
+    provider: ProviderEnum;
+    /**
+     * Set while live calls answer 402 `payment_required`.
+     */
+    restricted_at: string | null;
+    /**
+     * A downgrade waiting for the period's end.
+     */
+    scheduled_plan: string | null;
+    spend_cap: SubscriptionSpendCap;
+    status: SubscriptionStatusEnum;
+    trial_end: string | null;
+    updated_at: string;
+};
+
+/**
+ * * `subscription` - subscription
+ */
+export type SubscriptionObjectEnum = 'subscription';
+
+export type SubscriptionSpendCap = {
+    /**
+     * `null`: no spend cap.
+     */
+    amount: number | null;
+    kind: KindEnum;
+};
+
+/**
+ * * `trialing` - trialing
+ * * `active` - active
+ * * `past_due` - past_due
+ * * `unpaid` - unpaid
+ * * `cancelled` - cancelled
+ */
+export type SubscriptionStatusEnum = 'trialing' | 'active' | 'past_due' | 'unpaid' | 'cancelled';
+
+export type Usage = {
+    /**
+     * Every day of the period, oldest first.
+     */
+    by_day: Array<UsageDay>;
+    /**
+     * Most calls first.
+     */
+    by_key: Array<UsageKey>;
+    by_key_truncated: boolean;
+    /**
+     * Most calls first.
+     */
+    by_route: Array<UsageRoute>;
+    /**
+     * More routes were called than `by_route` lists (the totals count them all).
+     */
+    by_route_truncated: boolean;
+    /**
+     * `false` for a test key, which sees the sandbox's calls only.
+     */
+    livemode: boolean;
+    object: UsageObjectEnum;
+    /**
+     * `YYYY-MM`: a calendar month in UTC.
+     */
+    period: string;
+    period_end: string;
+    period_start: string;
+    totals: UsageCounts;
+};
+
+export type UsageCounts = {
+    /**
+     * Live calls that count toward the bill: not refused by a limit, not a 5xx.
+     */
+    billable_calls: number;
+    /**
+     * Every metered call (live and sandbox).
+     */
+    calls: number;
+    /**
+     * Live calls that are not billed: refused (429, 402), answered with a 5xx, or billing's own routes.
+     */
+    non_billable_calls: number;
+    /**
+     * Test-key calls: never billed.
+     */
+    sandbox_calls: number;
+};
+
+export type UsageDay = {
+    /**
+     * Live calls that count toward the bill: not refused by a limit, not a 5xx.
+     */
+    billable_calls: number;
+    /**
+     * Every metered call (live and sandbox).
+     */
+    calls: number;
+    /**
+     * The UTC day.
+     */
+    date: string;
+    /**
+     * Live calls that are not billed: refused (429, 402), answered with a 5xx, or billing's own routes.
+     */
+    non_billable_calls: number;
+    /**
+     * Test-key calls: never billed.
+     */
+    sandbox_calls: number;
+};
+
+export type UsageKey = {
+    /**
+     * Live calls that count toward the bill: not refused by a limit, not a 5xx.
+     */
+    billable_calls: number;
+    /**
+     * Every metered call (live and sandbox).
+     */
+    calls: number;
+    /**
+     * `key_…`
+     */
+    key_id: string;
+    mode: ModeEnum;
+    /**
+     * `null` once the key is deleted.
+     */
+    name: string | null;
+    /**
+     * Live calls that are not billed: refused (429, 402), answered with a 5xx, or billing's own routes.
+     */
+    non_billable_calls: number;
+    /**
+     * Test-key calls: never billed.
+     */
+    sandbox_calls: number;
+};
+
+/**
+ * * `usage` - usage
+ */
+export type UsageObjectEnum = 'usage';
+
+export type UsageRoute = {
+    /**
+     * Live calls that count toward the bill: not refused by a limit, not a 5xx.
+     */
+    billable_calls: number;
+    /**
+     * Every metered call (live and sandbox).
+     */
+    calls: number;
+    method: string;
+    /**
+     * Live calls that are not billed: refused (429, 402), answered with a 5xx, or billing's own routes.
+     */
+    non_billable_calls: number;
+    /**
+     * The route template (`/v1/challenges/<str:challenge_id>`); paths that match no route are counted under `/v1/<unmatched>`.
+     */
+    route: string;
+    /**
+     * Test-key calls: never billed.
+     */
+    sandbox_calls: number;
 };
 
 export type WebhookAttempt = {
@@ -1778,6 +2197,240 @@ export type BatchCreateResponses = {
 };
 
 export type BatchCreateResponse = BatchCreateResponses[keyof BatchCreateResponses];
+
+export type BillingEstimateRetrieveData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/billing/estimate';
+};
+
+export type BillingEstimateRetrieveErrors = {
+    /**
+     * Invalid query string, parameters or body: `validation_error` (per-field `errors`).
+     */
+    400: Problem;
+    /**
+     * `invalid_api_key`: missing, malformed, unknown, revoked or expired API key, or a key of another tenant.
+     */
+    401: Problem;
+    /**
+     * `insufficient_scope`: the key lacks a scope this call needs (`required_scope` names it; at least `billing:read` here), or `tenant_suspended`.
+     */
+    403: Problem;
+    /**
+     * `not_acceptable`: the `Accept` header excludes `application/json`.
+     */
+    406: Problem;
+    /**
+     * `length_required`: a body sent with `Transfer-Encoding` (chunked) instead of `Content-Length`.
+     */
+    411: Problem;
+    /**
+     * `payload_too_large`: the body exceeds 1,048,576 bytes.
+     */
+    413: Problem;
+    /**
+     * `rate_limited` or `quota_exceeded`, naming the limit and the plan that lifts it, or `too_many_failed_authentications` from this address; see `Retry-After`.
+     */
+    429: Problem;
+    /**
+     * `internal_error`: our fault; the `request_id` identifies it.
+     */
+    500: Problem;
+    /**
+     * `database_unavailable`: the database cannot be reached. Retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type BillingEstimateRetrieveError = BillingEstimateRetrieveErrors[keyof BillingEstimateRetrieveErrors];
+
+export type BillingEstimateRetrieveResponses = {
+    200: Estimate;
+};
+
+export type BillingEstimateRetrieveResponse = BillingEstimateRetrieveResponses[keyof BillingEstimateRetrieveResponses];
+
+export type BillingSettingsRetrieveData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/billing/settings';
+};
+
+export type BillingSettingsRetrieveErrors = {
+    /**
+     * Invalid query string, parameters or body: `validation_error` (per-field `errors`).
+     */
+    400: Problem;
+    /**
+     * `invalid_api_key`: missing, malformed, unknown, revoked or expired API key, or a key of another tenant.
+     */
+    401: Problem;
+    /**
+     * `insufficient_scope`: the key lacks a scope this call needs (`required_scope` names it; at least `billing:read` here), or `tenant_suspended`.
+     */
+    403: Problem;
+    /**
+     * `not_acceptable`: the `Accept` header excludes `application/json`.
+     */
+    406: Problem;
+    /**
+     * `length_required`: a body sent with `Transfer-Encoding` (chunked) instead of `Content-Length`.
+     */
+    411: Problem;
+    /**
+     * `payload_too_large`: the body exceeds 1,048,576 bytes.
+     */
+    413: Problem;
+    /**
+     * `rate_limited` or `quota_exceeded`, naming the limit and the plan that lifts it, or `too_many_failed_authentications` from this address; see `Retry-After`.
+     */
+    429: Problem;
+    /**
+     * `internal_error`: our fault; the `request_id` identifies it.
+     */
+    500: Problem;
+    /**
+     * `database_unavailable`: the database cannot be reached. Retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type BillingSettingsRetrieveError = BillingSettingsRetrieveErrors[keyof BillingSettingsRetrieveErrors];
+
+export type BillingSettingsRetrieveResponses = {
+    200: BillingSettings;
+};
+
+export type BillingSettingsRetrieveResponse = BillingSettingsRetrieveResponses[keyof BillingSettingsRetrieveResponses];
+
+export type BillingSettingsUpdateData = {
+    body?: PatchedBillingSettingsUpdateRequest;
+    headers?: {
+        /**
+         * Make retries safe: the same key with the same request replays the first (2xx) response for 24 hours; with another request → 422; while the first is running → 409.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/billing/settings';
+};
+
+export type BillingSettingsUpdateErrors = {
+    /**
+     * Invalid query string, parameters or body: `validation_error` (per-field `errors`), `invalid_json`, `invalid_idempotency_key`.
+     */
+    400: Problem;
+    /**
+     * `invalid_api_key`: missing, malformed, unknown, revoked or expired API key, or a key of another tenant.
+     */
+    401: Problem;
+    /**
+     * `insufficient_scope`: the key lacks a scope this call needs (`required_scope` names it; at least `billing:write` here), or `tenant_suspended`.
+     */
+    403: Problem;
+    /**
+     * `not_acceptable`: the `Accept` header excludes `application/json`.
+     */
+    406: Problem;
+    /**
+     * The object's state does not allow it (`invalid_state_transition`, naming the `allowed` actions) or another conflict; or a request with the same `Idempotency-Key` is still running (`idempotency_request_in_flight`).
+     */
+    409: Problem;
+    /**
+     * `length_required`: a body sent with `Transfer-Encoding` (chunked) instead of `Content-Length`.
+     */
+    411: Problem;
+    /**
+     * `payload_too_large`: the body exceeds 1,048,576 bytes.
+     */
+    413: Problem;
+    /**
+     * `unsupported_media_type`: the body is not `application/json`.
+     */
+    415: Problem;
+    /**
+     * A business rule refuses the request (`business_rule_violation` or a specific rule code); or the `Idempotency-Key` was used with another request (`idempotency_key_reused`).
+     */
+    422: Problem;
+    /**
+     * `rate_limited` or `quota_exceeded`, naming the limit and the plan that lifts it, or `too_many_failed_authentications` from this address; see `Retry-After`.
+     */
+    429: Problem;
+    /**
+     * `internal_error`: our fault; the `request_id` identifies it.
+     */
+    500: Problem;
+    /**
+     * `database_unavailable`: the database cannot be reached; `idempotency_unavailable`: Redis is down and an `Idempotency-Key` sent. Retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type BillingSettingsUpdateError = BillingSettingsUpdateErrors[keyof BillingSettingsUpdateErrors];
+
+export type BillingSettingsUpdateResponses = {
+    200: BillingSettings;
+};
+
+export type BillingSettingsUpdateResponse = BillingSettingsUpdateResponses[keyof BillingSettingsUpdateResponses];
+
+export type BillingSubscriptionRetrieveData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/billing/subscription';
+};
+
+export type BillingSubscriptionRetrieveErrors = {
+    /**
+     * Invalid query string, parameters or body: `validation_error` (per-field `errors`).
+     */
+    400: Problem;
+    /**
+     * `invalid_api_key`: missing, malformed, unknown, revoked or expired API key, or a key of another tenant.
+     */
+    401: Problem;
+    /**
+     * `insufficient_scope`: the key lacks a scope this call needs (`required_scope` names it; at least `billing:read` here), or `tenant_suspended`.
+     */
+    403: Problem;
+    /**
+     * `not_acceptable`: the `Accept` header excludes `application/json`.
+     */
+    406: Problem;
+    /**
+     * `length_required`: a body sent with `Transfer-Encoding` (chunked) instead of `Content-Length`.
+     */
+    411: Problem;
+    /**
+     * `payload_too_large`: the body exceeds 1,048,576 bytes.
+     */
+    413: Problem;
+    /**
+     * `rate_limited` or `quota_exceeded`, naming the limit and the plan that lifts it, or `too_many_failed_authentications` from this address; see `Retry-After`.
+     */
+    429: Problem;
+    /**
+     * `internal_error`: our fault; the `request_id` identifies it.
+     */
+    500: Problem;
+    /**
+     * `database_unavailable`: the database cannot be reached. Retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type BillingSubscriptionRetrieveError = BillingSubscriptionRetrieveErrors[keyof BillingSubscriptionRetrieveErrors];
+
+export type BillingSubscriptionRetrieveResponses = {
+    200: Subscription;
+};
+
+export type BillingSubscriptionRetrieveResponse = BillingSubscriptionRetrieveResponses[keyof BillingSubscriptionRetrieveResponses];
 
 export type ChallengesListData = {
     body?: never;
@@ -3003,6 +3656,211 @@ export type EventsRetrieveResponses = {
 
 export type EventsRetrieveResponse = EventsRetrieveResponses[keyof EventsRetrieveResponses];
 
+export type InvoicesListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * `next_cursor` of the previous page. Not with `offset`.
+         */
+        cursor?: string;
+        /**
+         * Page size, 1-100.
+         */
+        limit?: number;
+        /**
+         * Offset paging (0-10000) instead of cursors; the response then carries `total`. Not with `cursor`.
+         */
+        offset?: number;
+        /**
+         * Sort order; a leading `-` sorts descending.
+         *
+         * * `-period_start` - -period_start
+         * * `period_start` - period_start
+         */
+        ordering?: '-period_start' | 'period_start';
+    };
+    url: '/v1/invoices';
+};
+
+export type InvoicesListErrors = {
+    /**
+     * Invalid query string, parameters or body: `validation_error` (per-field `errors`), `invalid_cursor`.
+     */
+    400: Problem;
+    /**
+     * `invalid_api_key`: missing, malformed, unknown, revoked or expired API key, or a key of another tenant.
+     */
+    401: Problem;
+    /**
+     * `insufficient_scope`: the key lacks a scope this call needs (`required_scope` names it; at least `billing:read` here), or `tenant_suspended`.
+     */
+    403: Problem;
+    /**
+     * `not_acceptable`: the `Accept` header excludes `application/json`.
+     */
+    406: Problem;
+    /**
+     * `length_required`: a body sent with `Transfer-Encoding` (chunked) instead of `Content-Length`.
+     */
+    411: Problem;
+    /**
+     * `payload_too_large`: the body exceeds 1,048,576 bytes.
+     */
+    413: Problem;
+    /**
+     * `rate_limited` or `quota_exceeded`, naming the limit and the plan that lifts it, or `too_many_failed_authentications` from this address; see `Retry-After`.
+     */
+    429: Problem;
+    /**
+     * `internal_error`: our fault; the `request_id` identifies it.
+     */
+    500: Problem;
+    /**
+     * `database_unavailable`: the database cannot be reached. Retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type InvoicesListError = InvoicesListErrors[keyof InvoicesListErrors];
+
+export type InvoicesListResponses = {
+    200: InvoiceList;
+};
+
+export type InvoicesListResponse = InvoicesListResponses[keyof InvoicesListResponses];
+
+export type InvoicesRetrieveData = {
+    body?: never;
+    path: {
+        /**
+         * An invoice id (`inv_…`).
+         */
+        invoice_id: string;
+    };
+    query?: never;
+    url: '/v1/invoices/{invoice_id}';
+};
+
+export type InvoicesRetrieveErrors = {
+    /**
+     * Invalid query string, parameters or body: `validation_error` (per-field `errors`).
+     */
+    400: Problem;
+    /**
+     * `invalid_api_key`: missing, malformed, unknown, revoked or expired API key, or a key of another tenant.
+     */
+    401: Problem;
+    /**
+     * `insufficient_scope`: the key lacks a scope this call needs (`required_scope` names it; at least `billing:read` here), or `tenant_suspended`.
+     */
+    403: Problem;
+    /**
+     * `not_found`: the path's id names no object of this key's tenant and mode.
+     */
+    404: Problem;
+    /**
+     * `not_acceptable`: the `Accept` header excludes `application/json`.
+     */
+    406: Problem;
+    /**
+     * `length_required`: a body sent with `Transfer-Encoding` (chunked) instead of `Content-Length`.
+     */
+    411: Problem;
+    /**
+     * `payload_too_large`: the body exceeds 1,048,576 bytes.
+     */
+    413: Problem;
+    /**
+     * `rate_limited` or `quota_exceeded`, naming the limit and the plan that lifts it, or `too_many_failed_authentications` from this address; see `Retry-After`.
+     */
+    429: Problem;
+    /**
+     * `internal_error`: our fault; the `request_id` identifies it.
+     */
+    500: Problem;
+    /**
+     * `database_unavailable`: the database cannot be reached. Retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type InvoicesRetrieveError = InvoicesRetrieveErrors[keyof InvoicesRetrieveErrors];
+
+export type InvoicesRetrieveResponses = {
+    200: Invoice;
+};
+
+export type InvoicesRetrieveResponse = InvoicesRetrieveResponses[keyof InvoicesRetrieveResponses];
+
+export type InvoicesPdfData = {
+    body?: never;
+    path: {
+        /**
+         * An invoice id (`inv_…`).
+         */
+        invoice_id: string;
+    };
+    query?: {
+        format?: 'html' | 'pdf';
+    };
+    url: '/v1/invoices/{invoice_id}/pdf';
+};
+
+export type InvoicesPdfErrors = {
+    /**
+     * Invalid query string, parameters or body: `validation_error` (per-field `errors`).
+     */
+    400: Problem;
+    /**
+     * `invalid_api_key`: missing, malformed, unknown, revoked or expired API key, or a key of another tenant.
+     */
+    401: Problem;
+    /**
+     * `insufficient_scope`: the key lacks a scope this call needs (`required_scope` names it; at least `billing:read` here), or `tenant_suspended`.
+     */
+    403: Problem;
+    /**
+     * `not_found`: the path's id names no object of this key's tenant and mode.
+     */
+    404: Problem;
+    /**
+     * `not_acceptable`: the `Accept` header excludes `application/json`.
+     */
+    406: Problem;
+    /**
+     * `length_required`: a body sent with `Transfer-Encoding` (chunked) instead of `Content-Length`.
+     */
+    411: Problem;
+    /**
+     * `payload_too_large`: the body exceeds 1,048,576 bytes.
+     */
+    413: Problem;
+    /**
+     * `rate_limited` or `quota_exceeded`, naming the limit and the plan that lifts it, or `too_many_failed_authentications` from this address; see `Retry-After`.
+     */
+    429: Problem;
+    /**
+     * `internal_error`: our fault; the `request_id` identifies it.
+     */
+    500: Problem;
+    /**
+     * `database_unavailable`: the database cannot be reached. Retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type InvoicesPdfError = InvoicesPdfErrors[keyof InvoicesPdfErrors];
+
+export type InvoicesPdfResponses = {
+    /**
+     * PDF
+     */
+    200: Blob | File;
+};
+
+export type InvoicesPdfResponse = InvoicesPdfResponses[keyof InvoicesPdfResponses];
+
 export type MeRetrieveData = {
     body?: never;
     path?: never;
@@ -3496,6 +4354,65 @@ export type ReviewsRetrieveResponses = {
 };
 
 export type ReviewsRetrieveResponse = ReviewsRetrieveResponses[keyof ReviewsRetrieveResponses];
+
+export type UsageRetrieveData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * The billing period, `YYYY-MM` (a calendar month in UTC); default: the current one.
+         */
+        period?: string;
+    };
+    url: '/v1/usage';
+};
+
+export type UsageRetrieveErrors = {
+    /**
+     * Invalid query string, parameters or body: `validation_error` (per-field `errors`).
+     */
+    400: Problem;
+    /**
+     * `invalid_api_key`: missing, malformed, unknown, revoked or expired API key, or a key of another tenant.
+     */
+    401: Problem;
+    /**
+     * `insufficient_scope`: the key lacks a scope this call needs (`required_scope` names it; `billing:read` or `usage:read` here), or `tenant_suspended`.
+     */
+    403: Problem;
+    /**
+     * `not_acceptable`: the `Accept` header excludes `application/json`.
+     */
+    406: Problem;
+    /**
+     * `length_required`: a body sent with `Transfer-Encoding` (chunked) instead of `Content-Length`.
+     */
+    411: Problem;
+    /**
+     * `payload_too_large`: the body exceeds 1,048,576 bytes.
+     */
+    413: Problem;
+    /**
+     * `rate_limited` or `quota_exceeded`, naming the limit and the plan that lifts it, or `too_many_failed_authentications` from this address; see `Retry-After`.
+     */
+    429: Problem;
+    /**
+     * `internal_error`: our fault; the `request_id` identifies it.
+     */
+    500: Problem;
+    /**
+     * `database_unavailable`: the database cannot be reached. Retry after `Retry-After` seconds.
+     */
+    503: Problem;
+};
+
+export type UsageRetrieveError = UsageRetrieveErrors[keyof UsageRetrieveErrors];
+
+export type UsageRetrieveResponses = {
+    200: Usage;
+};
+
+export type UsageRetrieveResponse = UsageRetrieveResponses[keyof UsageRetrieveResponses];
 
 export type WebhookAttemptsListData = {
     body?: never;
