@@ -338,7 +338,6 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OpenChance] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if IS_PRODUCTION else "http"
-ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "site:verified"
 ACCOUNT_PREVENT_ENUMERATION = True
 # allauth's rate limits (cache: Redis); past one, allauth answers 429 with templates/429.html.
 # https://docs.allauth.org/en/latest/account/rate_limits.html

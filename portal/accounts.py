@@ -43,6 +43,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return self.get_login_redirect_url(request)
 
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        if self.request.user.is_authenticated:
+            return self.get_login_redirect_url(self.request)
+        # Confirmed in another browser (not logged in there): say so, then offer to log in.
+        if _is_public_host(self.request):
+            return reverse("site:verified")
+        return reverse("account_login")
+
     def pre_login(self, request: HttpRequest, user, **kwargs):
         if user.is_active and not EmailAddress.objects.filter(user=user).exists():
             # Provisioned by an operator (see module docstring): the address is vouched for.

@@ -72,3 +72,42 @@ def test_a_viewer_may_read(tenant):
     Membership.objects.create(user=viewer, tenant=tenant, role=Membership.Role.VIEWER)
 
     assert _client_for(viewer, tenant).get("/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["owner", "admin", "developer", "viewer"])
+def test_every_role_may_switch_modes(tenant, role):
+    user = User.objects.create_user(email=f"{role}-switch@alpha.test")
+    Membership.objects.create(user=user, tenant=tenant, role=role)
+    client = _client_for(user, tenant)
+
+    client.post("/mode/", {"mode": "live"})
+
+    assert client.session["portal_mode"] == "live"
+
+
+def test_an_outsider_or_anonymous_cannot_switch_modes(tenant, outsider, tenant_client):
+    outsider_client = _client_for(outsider, tenant)
+
+    refused = outsider_client.post("/mode/", {"mode": "live"})
+    anonymous = tenant_client.post("/mode/", {"mode": "live"})
+
+    assert refused.status_code == 404 and "portal_mode" not in outsider_client.session
+    assert anonymous.status_code == 302 and "portal_mode" not in tenant_client.session
+
+
+def test_a_post_without_csrf_token_is_refused(tenant, owner):
+    client = Client(HTTP_HOST=host_of(tenant), enforce_csrf_checks=True)
+    client.force_login(owner)
+
+    response = client.post("/mode/", {"mode": "live"})
+
+    assert response.status_code == 403 and "portal_mode" not in client.session
+
+
+def test_an_unknown_mode_changes_nothing(tenant, owner):
+    client = _client_for(owner, tenant)
+
+    client.post("/mode/", {"mode": "production"})
+
+    assert client.get("/mode/").status_code == 405
+    assert "portal_mode" not in client.session

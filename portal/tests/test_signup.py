@@ -185,3 +185,26 @@ def test_signup_is_rate_limited_with_a_clear_page(public_client, settings):
     assert "Too many sign-ups" in response.content.decode()
     assert int(response["Retry-After"]) > 0
     assert not Tenant.objects.filter(slug="gamma-labs").exists()
+
+
+def test_confirming_in_another_browser_verifies_and_offers_to_log_in(public_client):
+    _signup(public_client)
+    confirm_url = next(
+        link for link in links_in_last_mail("founder@gamma.test") if "confirm-email" in link
+    )
+
+    other_browser = Client(HTTP_HOST=settings.BASE_DOMAIN)
+    response = other_browser.post(path_of(confirm_url))
+
+    assert response.status_code == 302 and response["Location"] == "/verified/"
+    assert EmailAddress.objects.get(email="founder@gamma.test").verified
+    assert "_auth_user_id" not in other_browser.session
+    assert "Your email is confirmed" in other_browser.get("/verified/").content.decode()
+    # and logging in there goes on to the workspaces, one of which is the new one
+    assert (
+        other_browser.post(
+            "/accounts/login/", {"login": "founder@gamma.test", "password": PASSWORD}
+        )["Location"]
+        == "/workspaces/"
+    )
+    assert "Gamma Labs" in other_browser.get("/workspaces/").content.decode()
