@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from api.gateway.pipeline import CACHE_GENERATION_KEY, redis_client
 from apikeys.services import api_key_create
 from billing.models import Plan, Subscription
 from billing.services import billing_settings_update, subscription_payment_method_set
@@ -254,3 +255,25 @@ def test_a_key_without_billing_scope_cannot_raise_the_cap(organisation):
     # then
     assert problem(response, 403, "insufficient_scope")["required_scope"] == "billing:write"
     assert Subscription.objects.get(organisation=organisation.tenant).spend_cap_amount == 1
+
+
+def test_a_cap_raised_in_another_process_lifts_the_block_here_within_5_seconds(organisation):
+    """Another process raises the cap: this process's warm key context still holds the old one
+    until the invalidation generation moves in Redis (what that process's service does), which
+    this process sees in its next limit script's reply."""
+    # given: blocked, the key warm in this process
+    billing_settings_update(organisation=organisation.tenant, spend_cap_amount=1)
+    _statuses(organisation.live, INCLUDED + 1)
+    problem(organisation.live.get("/v1/me"), 402, "spend_cap_reached")
+
+    # when: the cap is raised elsewhere (the row, then the generation: no callback runs here)
+    Subscription.objects.filter(organisation=organisation.tenant).update(spend_cap_amount=50)
+    raised_at = time.monotonic()
+    redis_client().incr(CACHE_GENERATION_KEY)
+
+    # then
+    statuses = []
+    while not statuses or statuses[-1] != 200:
+        assert time.monotonic() - raised_at < LIFT_SECONDS, statuses
+        statuses.append(organisation.live.get("/v1/me").status_code)
+    assert len(statuses) <= 2  # at most the call that brought the news was refused
