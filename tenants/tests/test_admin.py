@@ -72,7 +72,7 @@ def test_suspend_and_reactivate_actions(operator_client, tenant, tenant_client):
     )
     tenant.refresh_from_db()
     assert tenant.status == Tenant.Status.ACTIVE
-    assert tenant_client.get("/").status_code == 200
+    assert tenant_client.get("/accounts/login/").status_code == 200
 
 
 def test_user_and_membership_lists(operator_client, owner):

@@ -12,6 +12,9 @@ from tenants.services import tenant_reactivate, tenant_suspend
 
 pytestmark = pytest.mark.django_db
 
+# A page every tenant host serves without a login (the portal's other pages need one).
+LOGIN = "/accounts/login/"
+
 
 def test_two_tenants_data_never_mix_through_the_orm(tenant, other_tenant):
     # given
@@ -30,24 +33,24 @@ def test_two_tenants_data_never_mix_through_the_orm(tenant, other_tenant):
     assert connection.schema_name == "public"
 
 
-def test_two_tenants_data_never_mix_through_http(tenant, tenant_client, other_tenant_client):
+def test_two_tenants_data_never_mix_through_http(tenant, api_client, other_api_client):
     # given
     with tenant_context(tenant):
         Challenge.objects.bulk_create([Challenge(title="a"), Challenge(title="b")])
+    with tenant_context(tenant.sandbox):
+        Challenge.objects.create(title="sandbox")
 
     # when
-    alpha_page = tenant_client.get("/")
-    beta_page = other_tenant_client.get("/")
+    alpha = api_client.get("/v1/challenges")
+    beta = other_api_client.get("/v1/challenges")
 
     # then
-    assert alpha_page.status_code == 200 and beta_page.status_code == 200
-    assert alpha_page.context["tenant"].slug == "alpha"
-    assert (alpha_page.context["live_challenges"], alpha_page.context["sandbox_challenges"]) == (
-        2,
-        0,
-    )
-    assert beta_page.context["tenant"].slug == "beta"
-    assert beta_page.context["live_challenges"] == 0
+    assert alpha.status_code == 200 and beta.status_code == 200
+    assert sorted(c["title"] for c in alpha.json()["data"]) == ["a", "b"]
+    assert beta.json()["data"] == []
+    # ...and a page on each host is served for that host's tenant
+    assert Client(HTTP_HOST="alpha.localhost").get(LOGIN).wsgi_request.tenant == tenant
+    assert Client(HTTP_HOST="beta.localhost").get(LOGIN).wsgi_request.tenant.slug == "beta"
 
 
 def test_unknown_host_gets_a_problem_404_not_a_debug_page():
@@ -65,19 +68,19 @@ def test_other_unknown_hosts_are_refused(host, tenant):
 
 
 def test_host_with_port_and_case_resolves(tenant):
-    response = Client(HTTP_HOST="ALPHA.localhost:8000").get("/")
+    response = Client(HTTP_HOST="ALPHA.localhost:8000").get(LOGIN)
 
     assert response.status_code == 200
-    assert response.context["tenant"] == tenant
+    assert response.wsgi_request.tenant == tenant
 
 
 def test_custom_domain_resolves_to_its_tenant(tenant):
     Domain.objects.create(domain="dev.alpha-corp.test", tenant=tenant, is_primary=False)
 
-    response = Client(HTTP_HOST="dev.alpha-corp.test").get("/")
+    response = Client(HTTP_HOST="dev.alpha-corp.test").get(LOGIN)
 
     assert response.status_code == 200
-    assert response.context["tenant"] == tenant
+    assert response.wsgi_request.tenant == tenant
 
 
 def test_unknown_api_routes_answer_problems_not_html(tenant_client, api_client):
@@ -94,14 +97,14 @@ def test_suspended_tenant_gets_403_everywhere_but_the_operator_admin(
     tenant_suspend(tenant=tenant, reason="unpaid")
 
     # then: every path on the tenant's host is refused
-    for path in ["/", "/v1/anything", "/docs/"]:
+    for path in ["/", LOGIN, "/v1/anything", "/docs/"]:
         problem(tenant_client.get(path), 403, "tenant_suspended")
     # ...but the operator admin on the public host still works
     assert public_client.get("/admin/login/").status_code == 200
 
     # when reactivated, the host serves again
     tenant_reactivate(tenant=tenant)
-    assert tenant_client.get("/").status_code == 200
+    assert tenant_client.get(LOGIN).status_code == 200
 
 
 def test_every_response_carries_a_request_id(tenant_client, public_client):
