@@ -22,6 +22,7 @@ def test_the_python_scenario_sync_and_async(live_platform):
 
     # then
     scenario_check(result, live_platform, stream=True)
+    assert result["generated_listed"] == result["listed"], result
     keys = result["idempotency_keys"]
     assert len(keys) >= 2 and len(set(keys)) == 1 and keys[0], keys  # one key, every attempt
     asynchronous = result["async"]

@@ -11,6 +11,7 @@ import time
 import uuid
 
 import httpx
+from openchance_api.api.challenges import challenges_list
 
 from openchance import (
     AsyncOpenChance,
@@ -42,6 +43,10 @@ def run() -> dict:
     result["first_page"] = {"size": len(first_page["data"]), "has_more": first_page["has_more"]}
     result["listed"] = [
         challenge["id"] for challenge in client.challenges.list(limit=2, search=tag)
+    ]
+    # The generated operation, typed (openchance_api models), paged by the same client.
+    result["generated_listed"] = [
+        challenge.id for challenge in client.paginate(challenges_list.sync, limit=2, search=tag)
     ]
 
     lap("listed")
