@@ -462,3 +462,28 @@ def test_an_invoice_downloads_as_pdf_or_html(api_client, invoices):
     assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
     assert invoice.number in html.content.decode()
     problem(json_only, 406, "not_acceptable")
+
+
+def test_402_is_documented_everywhere_but_on_billings_own_routes(api):
+    paths = api.get("/v1/openapi.json").json()["paths"]
+    assert "402" in paths["/v1/challenges"]["get"]["responses"]
+    assert "402" in paths["/v1/me"]["get"]["responses"]
+    for path in ("/v1/usage", "/v1/invoices", "/v1/billing/settings"):
+        assert "402" not in paths[path]["get"]["responses"], path
+    assert "402" not in paths["/v1/billing/settings"]["patch"]["responses"]
+
+
+def test_billing_events_need_billing_read(api_client_factory, tenant, api):
+    # given: a billing event (a settings change emits billing.subscription_updated)
+    assert api.patch("/v1/billing/settings", {"budgets": [100]}).status_code == 200
+    types = {event["type"] for event in api.get("/v1/events", limit=100).json()["data"]}
+    assert any(event_type.startswith("billing.") for event_type in types)
+
+    def listed(scopes):
+        key = api_key_create(tenant=tenant, name="events", scopes=scopes).secret
+        data = api_client_factory(key).get("/v1/events", {"limit": 100}).json()["data"]
+        return {event["type"].split(".", 1)[0] for event in data}
+
+    # when / then
+    assert "billing" not in listed(["events:read", "challenges:read", "webhooks:read"])
+    assert listed(["events:read", "billing:read"]) == {"billing"}
