@@ -11,11 +11,14 @@ functions directly:
     address failed too often; no lookup is made) and ``DatabaseUnavailableError`` (503). The
     context's ``tenant`` is the live or sandbox ``Tenant`` row whose schema the call must run in
     (the caller switches to it).
-``rate_limit_check(context, *, cost=1) -> LimitResult``
+``rate_limit_check(context, *, cost=1, is_counted=True) -> LimitResult``
     Take ``cost`` tokens from the tenant's bucket (per plan: rate and burst; per mode) and count
     the call toward the monthly quota (live keys only). ``result.allowed`` is false when refused;
-    ``LimitExceededError.from_result(result)`` is the 429 to answer with, and ``result.headers()``
-    the rate-limit headers every response carries.
+    ``LimitExceededError.from_result(result)`` is the error to answer with (429 ``rate_limited``
+    or ``quota_exceeded``, 402 ``spend_cap_reached``), and ``result.headers()`` the rate-limit
+    headers every response carries. Raises ``PaymentRequiredError`` (402) for a live call of a
+    restricted organisation. ``is_counted=False``: billing's own routes (never counted, capped
+    or refused for billing reasons).
 ``usage_record(context, *, method, route, status, duration_ms, request_bytes, response_bytes,
 request_id, path="", is_billable=True, request_excerpt="", response_excerpt="",
 client_request_id="") -> None``
@@ -43,8 +46,10 @@ from api.gateway.errors import (
     InsufficientScopeError,
     InvalidApiKeyError,
     LimitExceededError,
+    PaymentRequiredError,
     QuotaExceededError,
     RateLimitedError,
+    SpendCapReachedError,
     TenantSuspendedError,
 )
 from api.gateway.keys import KeyContext, key_authenticate, key_cache_clear, scope_check
@@ -59,8 +64,10 @@ __all__ = [
     "KeyContext",
     "LimitExceededError",
     "LimitResult",
+    "PaymentRequiredError",
     "QuotaExceededError",
     "RateLimitedError",
+    "SpendCapReachedError",
     "TenantSuspendedError",
     "TooManyFailedAuthenticationsError",
     "key_authenticate",
