@@ -208,3 +208,18 @@ def test_confirming_in_another_browser_verifies_and_offers_to_log_in(public_clie
         == "/workspaces/"
     )
     assert "Gamma Labs" in other_browser.get("/workspaces/").content.decode()
+
+
+def test_a_handoff_link_is_refused_once_the_member_was_removed(tenant, owner, settings):
+    from portal.handoff import handoff_token
+    from tenants.models import Membership
+
+    second = User.objects.create_user(email="second@alpha.test")
+    membership = Membership.objects.create(user=second, tenant=tenant, role="viewer")
+    token = handoff_token(user=second, tenant=tenant)
+    membership.delete()
+
+    response = Client(HTTP_HOST=f"{tenant.slug}.{settings.BASE_DOMAIN}").get(f"/handoff/{token}/")
+
+    assert response.status_code == 400
+    assert "_auth_user_id" not in response.wsgi_request.session
