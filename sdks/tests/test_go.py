@@ -38,6 +38,16 @@ def test_the_go_scenario(live_platform):
     scenario_check(result, live_platform, stream=True)
 
 
+def test_the_go_unit_tests():
+    # Webhook verification and the retry decisions, without a server (openchance_test.go).
+    toolchain_or_skip("go")
+    run = subprocess.run(
+        ["go", "test", "./..."], cwd=MODULE, env=_go_env(), capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "ok  \tgithub.com/openchance/openchance-go\t" in run.stdout, run.stdout
+
+
 def test_the_generated_go_package_compiles(tmp_path):
     toolchain_or_skip("go")
     validator = DEBIAN_GOCODE / "src" / "gopkg.in" / "validator.v2"

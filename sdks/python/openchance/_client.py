@@ -14,7 +14,7 @@ offers:
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -162,12 +162,12 @@ class OpenChance:
                 return
             cursor = page.next_cursor
 
-    def stream(self, events: list[str] | None = None, **options: Any) -> Any:
+    def stream(self, events: Sequence[str] | None = None, **options: Any) -> Any:
         """The WebSocket event stream (``openchance.stream.EventStream``); needs ``websockets``."""
         from .stream import EventStream
 
         return EventStream(
-            api_key=self.api_key, base_url=self.base_url, events=events or ["*"], **options
+            api_key=self.api_key, base_url=self.base_url, events=list(events or ["*"]), **options
         )
 
     def close(self) -> None:
@@ -314,12 +314,12 @@ class AsyncOpenChance:
                 return
             cursor = page.next_cursor
 
-    def stream(self, events: list[str] | None = None, **options: Any) -> Any:
+    def stream(self, events: Sequence[str] | None = None, **options: Any) -> Any:
         """The WebSocket event stream (``openchance.stream.AsyncEventStream``)."""
         from .stream import AsyncEventStream
 
         return AsyncEventStream(
-            api_key=self.api_key, base_url=self.base_url, events=events or ["*"], **options
+            api_key=self.api_key, base_url=self.base_url, events=list(events or ["*"]), **options
         )
 
     async def close(self) -> None:

@@ -54,7 +54,7 @@ class RetryPolicy:
             self.on_retry(RetryInfo(retry, request.method, str(request.url), status, delay))
 
     def backoff(self, retry: int) -> float:
-        base = min(self.max_delay, self.initial_delay * 2 ** (retry - 1))
+        base = min(self.max_delay, self.initial_delay * 2.0 ** (retry - 1))
         return base * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not cryptography
 
     def delay_for(self, retry: int, response: httpx.Response | None) -> float | None:

@@ -72,7 +72,7 @@ class EventStream:
         from websockets.exceptions import ConnectionClosed
 
         try:
-            message = json.loads(self._socket.recv(timeout=timeout))
+            message: dict[str, Any] = json.loads(self._socket.recv(timeout=timeout))
         except ConnectionClosed as closed:
             code = closed.rcvd.code if closed.rcvd else None
             error = self.last_error or {}
@@ -133,7 +133,7 @@ class AsyncEventStream:
         from websockets.exceptions import ConnectionClosed
 
         try:
-            message = json.loads(await self._socket.recv())
+            message: dict[str, Any] = json.loads(await self._socket.recv())
         except ConnectionClosed as closed:
             code = closed.rcvd.code if closed.rcvd else None
             error = self.last_error or {}
