@@ -7,7 +7,9 @@
   clean up themselves (conftest.py explains why ``live_server``/``transactional_db`` are not
   used).
 - ``browser()``: Debian's chromium (``/usr/bin/chromium``; never ``playwright install``) through
-  Playwright, sandbox and background networking off.
+  Playwright, sandbox and background networking off. Open it inside a test, not in a wider
+  fixture: Playwright's sync API runs an event loop in the thread while it is open, and Django
+  then refuses database access from that thread (``SynchronousOnlyOperation``).
 - ``page_open(browser, allowed_hosts=…)``: a page that records every request and console error;
   ``assert_no_off_host_requests(page)`` fails when any request left the given hosts (no CDN,
   no font service, nothing from the internet) and ``assert_no_console_errors(page)`` when the
