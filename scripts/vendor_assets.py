@@ -42,6 +42,10 @@ ASSETS = (
     ("react", "LICENSE", "react.LICENSE.txt"),
     ("react-dom", "umd/react-dom.production.min.js", "react-dom.production.min.js"),
     ("react-dom", "LICENSE", "react-dom.LICENSE.txt"),
+    # axe-core: injected into pages by portal/tests/test_accessibility.py only, never linked
+    # from a page.
+    ("axe-core", "axe.min.js", "axe.min.js"),
+    ("axe-core", "LICENSE", "axe-core.LICENSE.txt"),
 )
 
 
