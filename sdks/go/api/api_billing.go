@@ -1127,7 +1127,7 @@ func (r ApiInvoicesPdfRequest) Execute() (*os.File, *http.Response, error) {
 /*
 InvoicesPdf Download an invoice
 
-The invoice as a PDF (`Accept: application/pdf` or `*/*`), or as an HTML page with `Accept: text/html`. Errors are problem+json.
+The invoice as a PDF (`Accept: application/pdf` or `*&#47;*`), or as an HTML page with `Accept: text/html`. Errors are problem+json.
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @param invoiceId An invoice id (`inv_…`).

@@ -60,6 +60,29 @@ while (retries.length === 0 && calls < 40) {
 }
 result.retried = { ok: true, retries: retries.length, calls };
 
+// A retried POST sends the same generated Idempotency-Key on every attempt.
+const keys = [];
+const recording = new OpenChance({
+  maxRetries: 5,
+  fetch: (input, init) => {
+    if (init?.method === "POST") keys.push(new Headers(init.headers).get("idempotency-key"));
+    return fetch(input, init);
+  },
+});
+for (let attempt = 0; attempt < 5 && keys.length < 2; attempt++) {
+  keys.length = 0;
+  for (;;) {
+    try {
+      await impatient.request("GET", "/v1/me");
+    } catch (error) {
+      if (error instanceof RateLimitedError) break;
+      throw error;
+    }
+  }
+  await recording.challenges.create({ title: `${tag} retried` });
+}
+result.idempotency_keys = keys;
+
 const endpoint = await client.webhookEndpoints.create({ url: process.env.OC_SINK_URL, events: ["challenge.created"] });
 const expected = (await client.challenges.create({ title: `${tag} hooked` })).id;
 result.webhook = { type: null, object_id: null, expected_id: expected };

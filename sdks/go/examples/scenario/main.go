@@ -25,6 +25,16 @@ func must(err error) {
 	}
 }
 
+// keyRecorder notes the Idempotency-Key of every attempt of a POST.
+type keyRecorder struct{ keys []string }
+
+func (r *keyRecorder) RoundTrip(request *http.Request) (*http.Response, error) {
+	if request.Method == http.MethodPost {
+		r.keys = append(r.keys, request.Header.Get("Idempotency-Key"))
+	}
+	return http.DefaultTransport.RoundTrip(request)
+}
+
 func main() {
 	ctx := context.Background()
 	var retries []openchance.RetryInfo
@@ -99,6 +109,24 @@ func main() {
 		must(client.Request(ctx, http.MethodGet, "/v1/me", openchance.RequestOptions{}, &me))
 	}
 	result["retried"] = map[string]any{"ok": true, "retries": len(retries), "calls": calls}
+
+	// A retried POST sends the same generated Idempotency-Key on every attempt.
+	recorder := &keyRecorder{}
+	recording, err := openchance.NewClient(openchance.Config{MaxRetries: openchance.Retries(5), Transport: recorder})
+	must(err)
+	for attempt := 0; attempt < 5 && len(recorder.keys) < 2; attempt++ {
+		recorder.keys = nil
+		for {
+			err := impatient.Request(ctx, http.MethodGet, "/v1/me", openchance.RequestOptions{}, nil)
+			if errors.As(err, &apiError) && apiError.IsRateLimited() {
+				break
+			}
+			must(err)
+		}
+		_, err := recording.Challenges().Create(ctx, map[string]any{"title": tag + " retried"}, "")
+		must(err)
+	}
+	result["idempotency_keys"] = recorder.keys
 
 	endpoint, err := client.WebhookEndpoints().Create(ctx, map[string]any{
 		"url": os.Getenv("OC_SINK_URL"), "events": []string{"challenge.created"},
