@@ -46,14 +46,37 @@ export type WebhookEndpointEvent = EventBase<"webhook_endpoint.disabled", Webhoo
 /** A type this SDK version does not know (`billing.*`, later ones): ignore what you do not handle. */
 export type OtherEvent = EventBase<string & {}, Record<string, unknown>>;
 
-export type WebhookEvent =
+/** The events this SDK version knows, by type. */
+export type KnownEvent =
   | ChallengeEvent
   | ApplicationEvent
   | MessageEvent
   | ReviewEvent
   | PingEvent
-  | WebhookEndpointEvent
-  | OtherEvent;
+  | WebhookEndpointEvent;
+export type KnownEventType = KnownEvent["type"];
+
+export type WebhookEvent = KnownEvent | OtherEvent;
+
+/** The event of one known type: `EventOf<"challenge.created">` is a ChallengeEvent. */
+export type EventOf<Type extends KnownEventType> = KnownEvent extends infer Event
+  ? Event extends KnownEvent
+    ? Type extends Event["type"]
+      ? Event & { type: Type }
+      : never
+    : never
+  : never;
+
+/**
+ * Narrows an event to its type (a plain `event.type === …` cannot: an unknown type is a string
+ * too): `if (isEvent(event, "challenge.created")) event.data.object.title`.
+ */
+export function isEvent<Type extends KnownEventType>(
+  event: WebhookEvent,
+  type: Type,
+): event is EventOf<Type> {
+  return event.type === type;
+}
 
 export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 
