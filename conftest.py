@@ -67,6 +67,9 @@ def _redis_clean(django_db_setup):
 
 
 def _session_tenant(slug: str, owner_email: str, plan: str):
+    from django_tenants.utils import tenant_context
+
+    from events.models import Event
     from organisations.services import organisation_provision
     from tenants.selectors import tenant_get_live
 
@@ -75,6 +78,10 @@ def _session_tenant(slug: str, owner_email: str, plan: str):
         tenant = organisation_provision(
             issue_keys=False, slug=slug, name=slug.title(), plan_code=plan, owner_email=owner_email
         ).tenant
+        # Provisioning records billing.subscription_created in the new tenant's outbox; the
+        # session tenants start with an empty one, so that every test sees only its own events.
+        with tenant_context(tenant):
+            Event.objects.all().delete()
     return tenant
 
 
