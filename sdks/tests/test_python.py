@@ -23,6 +23,7 @@ def test_the_python_scenario_sync_and_async(live_platform):
     # then
     scenario_check(result, live_platform, stream=True)
     assert result["generated_listed"] == result["listed"], result
+    assert result["generated_not_found"] == "NotFoundError", result
     assert "idempotency_keys" in result, result  # checked by scenario_check
     asynchronous = result["async"]
     assert set(asynchronous["created"]) <= set(asynchronous["listed"]), asynchronous

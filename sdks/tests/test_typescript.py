@@ -48,3 +48,4 @@ def test_the_typescript_scenario(live_platform):
     # then
     scenario_check(result, live_platform, stream=True)
     assert result["generated_listed"] == result["listed"], result
+    assert result["generated_not_found"] == "NotFoundError", result

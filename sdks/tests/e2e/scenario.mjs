@@ -33,6 +33,19 @@ try {
 } catch (error) {
   if (error instanceof NotFoundError) result.not_found = { error: error.name, request_id: error.requestId };
 }
+// A generated operation answers the same typed errors: as `error`, or thrown with throwOnError.
+const { error: generatedError } = await api.challengesRetrieve({
+  client: client.generated, path: { challenge_id: "chl_doesnotexist" },
+});
+try {
+  await api.challengesRetrieve({
+    client: client.generated, path: { challenge_id: "chl_doesnotexist" }, throwOnError: true,
+  });
+} catch (error) {
+  if (error instanceof NotFoundError && generatedError instanceof NotFoundError) {
+    result.generated_not_found = error.name;
+  }
+}
 try {
   await client.challenges.create({});
 } catch (error) {

@@ -11,7 +11,7 @@ import time
 import uuid
 
 import httpx
-from openchance_api.api.challenges import challenges_list
+from openchance_api.api.challenges import challenges_list, challenges_retrieve
 
 from openchance import (
     AsyncOpenChance,
@@ -62,6 +62,10 @@ def run() -> dict:
         client.challenges.retrieve("chl_doesnotexist")
     except NotFoundError as error:
         result["not_found"] = {"error": type(error).__name__, "request_id": error.request_id}
+    try:  # a generated operation raises the same typed errors
+        challenges_retrieve.sync(client=client.generated, challenge_id="chl_doesnotexist")
+    except NotFoundError as error:
+        result["generated_not_found"] = type(error).__name__
     try:
         client.challenges.create({})
     except ValidationError as error:
