@@ -30,3 +30,4 @@ def test_the_python_scenario_sync_and_async(live_platform):
     assert len(asynchronous["listed"]) == len(set(asynchronous["listed"])), asynchronous
     assert asynchronous["not_found"]["error"] == "NotFoundError", asynchronous
     assert asynchronous["not_found"]["request_id"].startswith("req_"), asynchronous
+    assert asynchronous["stream_type"] == "challenge.created", asynchronous

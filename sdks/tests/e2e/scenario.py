@@ -188,7 +188,20 @@ async def run_async() -> dict:
             not_found = None
         except NotFoundError as error:
             not_found = {"error": type(error).__name__, "request_id": error.request_id}
-        return {"created": created, "listed": listed, "not_found": not_found}
+        streamed_type = None
+        async with client.stream(["challenge.created"]) as stream:
+            streamed = (await client.challenges.create({"title": f"{tag} streamed"}))["id"]
+            async with asyncio.timeout(30):
+                async for event in stream:
+                    if event["data"]["object"].get("id") == streamed:
+                        streamed_type = event["type"]
+                        break
+        return {
+            "created": created,
+            "listed": listed,
+            "not_found": not_found,
+            "stream_type": streamed_type,
+        }
 
 
 if __name__ == "__main__":
