@@ -38,6 +38,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 
 from billing.models import (
     BillingAdjustment,
@@ -47,7 +48,7 @@ from billing.models import (
     InvoiceNumberSequence,
     Subscription,
 )
-from billing.providers import payment_provider
+from billing.providers import ManualProvider, payment_provider
 from billing.rating import AdjustmentInput, period_rate
 from billing.selectors import (
     invoice_as_dict,
@@ -185,6 +186,8 @@ def _rate_and_write(*, subscription: Subscription, now: datetime) -> Invoice:
             amount=rated.subtotal,
             created_by="billing",
         )
+    # Loaded once for every event of this close (created, finalized, paid render the lines).
+    prefetch_related_objects([invoice], "lines", "credit_notes")
     _emit(invoice, "billing.invoice.created")
     return invoice
 
@@ -208,6 +211,8 @@ def _finalise_locked(invoice: Invoice, *, now: datetime, subscription: Subscript
         _emit(invoice, "billing.invoice.paid")
     else:
         provider = payment_provider(subscription)
+        if isinstance(provider, ManualProvider):
+            return invoice  # nothing to collect: an operator marks it paid
         invoice_id = invoice.pk
         transaction.on_commit(
             lambda: _collect(provider=provider, invoice_id=invoice_id), robust=True
