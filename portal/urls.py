@@ -13,7 +13,9 @@ app_name = "portal"
 
 urlpatterns = [
     path("", include(pages_urls.urlpatterns)),
+    path("billing/", include("portal.billing.urls")),
     path("mode/", ModeSwitchView.as_view(), name="mode"),
     path("handoff/<str:token>/", HandoffView.as_view(), name="handoff"),
     path("", include(members_urls.urlpatterns)),
+    path("", include("portal.docs.urls")),  # portal:docs (/guide/…), playground, changelog
 ]
