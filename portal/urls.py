@@ -17,5 +17,4 @@ urlpatterns = [
     path("mode/", ModeSwitchView.as_view(), name="mode"),
     path("handoff/<str:token>/", HandoffView.as_view(), name="handoff"),
     path("", include(members_urls.urlpatterns)),
-    path("", include("portal.docs.urls")),  # portal:docs (/guide/…), playground, changelog
 ]
