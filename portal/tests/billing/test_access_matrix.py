@@ -111,9 +111,7 @@ def test_a_member_of_another_tenant_reads_nothing(portal_client, tenant, invoice
 
 
 @pytest.mark.parametrize("path, data", POSTS)
-def test_anonymous_posts_go_to_the_login_page_and_change_nothing(
-    portal_client, tenant, path, data
-):
+def test_anonymous_posts_go_to_the_login_page_and_change_nothing(portal_client, tenant, path, data):
     before = billing_snapshot(tenant)
 
     response = portal_client("anonymous").post(path, data)
