@@ -17,4 +17,5 @@ urlpatterns = [
     path("mode/", ModeSwitchView.as_view(), name="mode"),
     path("handoff/<str:token>/", HandoffView.as_view(), name="handoff"),
     path("", include(members_urls.urlpatterns)),
+    path("", include("portal.docs.urls")),  # portal:docs (/guide/…), playground, changelog
 ]
