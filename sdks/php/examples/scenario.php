@@ -65,6 +65,28 @@ while (!$retries && $calls < 40) {
 }
 $result['retried'] = ['ok' => true, 'retries' => count($retries), 'calls' => $calls];
 
+// A retried POST sends the same generated Idempotency-Key on every attempt (Guzzle's history).
+$history = [];
+$stack = GuzzleHttp\HandlerStack::create();
+$stack->push(GuzzleHttp\Middleware::history($history));
+$recording = new OpenChance(['max_retries' => 5,
+    'http_client' => new GuzzleHttp\Client(['handler' => $stack, 'http_errors' => false])]);
+$keys = [];
+for ($attempt = 0; $attempt < 5 && count($keys) < 2; $attempt++) {
+    $history = [];
+    while (true) {
+        try {
+            $impatient->request('GET', '/v1/me');
+        } catch (RateLimitedError) {
+            break;
+        }
+    }
+    $recording->challenges()->create(['title' => "$tag retried"]);
+    $keys = array_values(array_map(fn ($entry) => $entry['request']->getHeaderLine('Idempotency-Key'),
+        array_filter($history, fn ($entry) => $entry['request']->getMethod() === 'POST')));
+}
+$result['idempotency_keys'] = $keys;
+
 $endpoint = $client->webhookEndpoints()->create(['url' => getenv('OC_SINK_URL'), 'events' => ['challenge.created']]);
 $expected = $client->challenges()->create(['title' => "$tag hooked"])['id'];
 $webhook = new Webhook($endpoint['secret']);
