@@ -424,6 +424,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.v1.schema.postprocess",
+        "api.v1.code_samples.postprocess",  # x-codeSamples (curl, Python, JS, Go…) for Redoc
     ],
     # Swagger UI and Redoc assets from drf-spectacular-sidecar: the docs work with no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
