@@ -166,7 +166,7 @@ def plan_change_preview(*, subscription: Subscription, plan: Plan, now: datetime
     charge = proration_amount(
         difference, start=proration_start, end=end, period_start=start, period_end=end
     )
-    seconds_left = max((end - proration_start).total_seconds(), 0)
+    seconds_left = max((end - max(proration_start, start)).total_seconds(), 0)
     return {
         "kind": "upgrade",
         "charge_now": charge,

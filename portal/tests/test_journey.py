@@ -251,6 +251,22 @@ def test_sign_up_to_first_call_to_invoice(
         assert pdf["status"] == 200 and pdf["type"] == "application/pdf", pdf
         assert pdf["head"] == "%PDF-" and pdf["size"] > 1000, pdf
 
+        # 9. the billing pages at 375 px: nothing wider than the screen
+        page.set_viewport_size({"width": 375, "height": 800})
+        for path, name in [
+            ("/billing/", "18-billing-375"),
+            ("/billing/plan/?plan=business", "19-plan-preview-375"),
+            ("/billing/settings/", "20-settings-375"),
+            ("/billing/invoices/", "21-invoices-375"),
+            (f"/billing/invoices/{invoice.public_id}/", "22-invoice-375"),
+        ]:
+            page.goto(portal + path)
+            shot(page, name)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, (path, overflow)
+
         assert_no_off_host_requests(page)
         assert_no_console_errors(page)
 
