@@ -204,3 +204,49 @@ def test_another_tenants_invoice_is_not_found(owner_client, other_invoice, suffi
 @pytest.mark.parametrize("invoice_id", ["inv_missing", "nonsense", "inv_" + "0" * 26])
 def test_a_missing_or_malformed_invoice_is_not_found(owner_client, invoice_id):
     assert owner_client.get(f"/billing/invoices/{invoice_id}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "fields, shown",
+    [
+        ({"status": "active"}, ["Active"]),
+        ({"status": "trialing", "trial_end": JAN}, ["Trialing", "until 2027-01-01"]),
+        ({"status": "past_due", "past_due_since": DEC}, ["Past due", 'id="past-due-banner"']),
+        ({"status": "unpaid", "past_due_since": DEC}, ["Unpaid", 'id="past-due-banner"']),
+        (
+            {"status": "past_due", "past_due_since": DEC, "restricted_at": DEC},
+            ["Past due", 'id="restricted-banner"', "402 payment_required"],
+        ),
+        ({"status": "cancelled", "cancelled_at": DEC}, ["Cancelled"]),
+    ],
+)
+def test_every_status_is_shown(portal_client, tenant, in_december, fields, shown):
+    for name, value in fields.items():
+        setattr(in_december, name, value)
+    in_december.save()
+
+    body = portal_client("viewer").get("/billing/").content.decode()
+
+    for text in shown:
+        assert text in body, text
+    if fields["status"] == "active":
+        assert "banner" not in body.split('id="plan-card"')[0].split("<main")[1]
+
+
+def test_a_trial_is_not_charged_by_an_upgrade_before_it_ends(owner_client, tenant, in_december):
+    in_december.status, in_december.trial_end = "trialing", JAN
+    in_december.save()
+
+    body = owner_client.get("/billing/plan/?plan=business").content.decode()
+    owner_client.post("/billing/plan/", {"plan": "business", "confirm": "yes"})
+
+    assert 'id="proration-amount">$0.00<' in body
+    assert not BillingAdjustment.objects.filter(organisation=tenant).exists()
+
+
+def test_a_downgrade_below_this_periods_usage_says_what_happens(owner_client, tenant, in_december):
+    ledger_add(tenant, 5_000, minute=DEC.replace(hour=0, minute=5))
+
+    body = owner_client.get("/billing/plan/?plan=free").content.decode()
+
+    assert 'id="downgrade-notice"' in body and "refused (429 quota_exceeded)" in body
