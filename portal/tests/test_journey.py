@@ -267,6 +267,12 @@ def test_sign_up_to_first_call_to_invoice(
             )
             assert overflow <= 1, (path, overflow)
 
+        # the printable document: billing's own HTML, under its own policy (styles, no script)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{portal}/billing/invoices/{invoice.public_id}/document/")
+        shot(page, "23-invoice-document")
+        assert invoice.number in page.content()
+
         assert_no_off_host_requests(page)
         assert_no_console_errors(page)
 
