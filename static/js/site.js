@@ -19,3 +19,16 @@ document.addEventListener("htmx:configRequest", (event) => {
   const token = document.querySelector('meta[name="csrf-token"]');
   if (token) event.detail.headers["X-CSRFToken"] = token.content;
 });
+
+// Regions that scroll sideways (a wide table, a long line of code on a phone) take keyboard
+// focus, so they can be scrolled without a mouse (WCAG 2.1.1; axe's scrollable-region-focusable).
+const focusScrollable = (root) => {
+  root.querySelectorAll(".table-wrap, pre").forEach((region) => {
+    if (region.scrollWidth > region.clientWidth && !region.hasAttribute("tabindex")) {
+      region.tabIndex = 0;
+    }
+  });
+};
+focusScrollable(document);
+document.addEventListener("htmx:afterSwap", (event) => focusScrollable(event.target));
+window.addEventListener("resize", () => focusScrollable(document));
