@@ -513,6 +513,16 @@ BILLING_DUNNING_RESTRICT_AFTER_DAYS = env.int("BILLING_DUNNING_RESTRICT_AFTER_DA
 BILLING_COLLECTION_RETRY_MINUTES = env.int("BILLING_COLLECTION_RETRY_MINUTES", default=10)
 # How often the dunning beat runs (seconds).
 BILLING_DUNNING_INTERVAL = env.int("BILLING_DUNNING_INTERVAL", default=300)
+# Periods (calendar months, UTC) are closed by beat every BILLING_CLOSE_INTERVAL seconds, once
+# they ended at least BILLING_CLOSE_GRACE_SECONDS ago and the usage flush holds nothing older.
+BILLING_CLOSE_INTERVAL = env.int("BILLING_CLOSE_INTERVAL", default=300)
+BILLING_CLOSE_GRACE_SECONDS = env.int("BILLING_CLOSE_GRACE_SECONDS", default=600)
+# Days between an invoice's finalisation and its due date.
+BILLING_INVOICE_DUE_DAYS = env.int("BILLING_INVOICE_DUE_DAYS", default=14)
+# How often beat checks usage alerts (50/80/100 % of included calls, budgets, the spend cap).
+BILLING_ALERTS_INTERVAL = env.int("BILLING_ALERTS_INTERVAL", default=60)
+# The seller printed on invoices (billing.rendering; keys: name, address, email, tax_id).
+BILLING_SELLER = env.json("BILLING_SELLER", default={})
 
 # --- Production hardening
 if IS_PRODUCTION:
@@ -531,6 +541,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per outgoing request; webhook attempts are recorded in PostgreSQL anyway.
         "httpx": {"level": "WARNING"},
+        # The stripe library logs every request at INFO; billing records what matters itself.
+        "stripe": {"level": "WARNING"},
         # Beat sends a flush every few seconds: "received", "succeeded" and "sending due task"
         # lines per task would drown everything else. Failures are still logged (ERROR).
         "celery.app.trace": {"level": env("CELERY_TASK_LOG_LEVEL", default="WARNING")},
