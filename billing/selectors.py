@@ -26,6 +26,12 @@ from metering.models import UsageMinute
 DEFAULT_PLAN_CODE = "free"
 
 
+def decimal_text(value) -> str:
+    """A unit price as API text: plain digits, no trailing zeros, never an exponent
+    (``Decimal("4900.000000")`` → ``"4900"``, not ``normalize()``'s ``"4.9E+3"``)."""
+    return format(value.normalize(), "f")
+
+
 def period_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
     """The billing period containing ``now``: the calendar month (UTC), [start, end)."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
@@ -357,7 +363,7 @@ def invoice_as_dict(invoice: Invoice) -> dict:
                 "kind": line.kind,
                 "description": line.description,
                 "quantity": line.quantity,
-                "unit_amount": str(line.unit_amount.normalize()),
+                "unit_amount": decimal_text(line.unit_amount),
                 "amount": line.amount,
                 "period_start": rfc3339(line.period_start),
                 "period_end": rfc3339(line.period_end),
@@ -493,7 +499,7 @@ def usage_cost_estimate(organisation, *, now: datetime | None = None) -> dict:
         "currency": plan.currency,
         "plan": plan.code,
         "included_calls": plan.included_calls,
-        "overage_unit_price": str(plan.overage_unit_price.normalize()),
+        "overage_unit_price": decimal_text(plan.overage_unit_price),
         "calls_so_far": calls,
         "cost_so_far": cost(plan, base_plan, calls, True),
         "projected_calls": projected_calls,
