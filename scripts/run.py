@@ -22,7 +22,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -155,6 +157,65 @@ def web_answers(processes) -> bool:
         return False
 
 
+DEMO_CHALLENGES = [
+    {
+        "title": "Build a rate-limit dashboard",
+        "category": "bounty",
+        "reward": {"amount": 50000, "currency": "usd"},
+    },
+    {
+        "title": "Translate the docs into Spanish",
+        "category": "gig",
+        "reward": {"amount": 20000, "currency": "usd"},
+    },
+    {"title": "Spring hackathon: open data", "category": "hackathon"},
+]
+
+
+def demo_traffic() -> None:
+    """Once per demo tenant: a few real API calls with its keys (creates, lists, one 404), so the
+    portal's dashboard, usage and logs show data from the first minute. Recorded in
+    .local/demo.json; a failure is printed and never stops the platform."""
+    import json
+
+    state_file = BASE_DIR / ".local" / "demo.json"
+    try:
+        state = json.loads(state_file.read_text())
+    except (OSError, ValueError):
+        return
+    if state.get("demo_traffic_done"):
+        return
+    calls = 0
+    for key in filter(None, [state.get("test_key"), state.get("live_key")]):
+        for method, path, body in [
+            *[("POST", "/v1/challenges", challenge) for challenge in DEMO_CHALLENGES],
+            ("GET", "/v1/challenges?limit=10", None),
+            ("GET", "/v1/me", None),
+            ("GET", "/v1/challenges/chl_00000000000000000000000000", None),  # a 404 for the logs
+        ]:
+            request = urllib.request.Request(  # noqa: S310 - our own front on 127.0.0.1
+                f"http://127.0.0.1:{PORT}{path}",
+                method=method,
+                data=json.dumps(body).encode() if body else None,
+                headers={
+                    "Host": f"demo.{os.environ.get('BASE_DOMAIN', 'localhost')}",
+                    "Authorization": f"Bearer {key}",
+                    "Content-Type": "application/json",
+                },
+            )
+            try:
+                urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
+            except urllib.error.HTTPError:
+                pass  # the 404 is meant; anything else shows in the portal's logs
+            except OSError as exc:
+                print(f"[run] demo traffic stopped: {exc}", flush=True)
+                return
+            calls += 1
+    state["demo_traffic_done"] = True
+    state_file.write_text(json.dumps(state, indent=2))
+    print(f"[run] made {calls} demo API calls: the portal shows them within seconds", flush=True)
+
+
 def main() -> int:
     processes = selected()
     prepare(processes)
@@ -185,6 +246,8 @@ def main() -> int:
             if banner.exists():
                 print(banner.read_text(), flush=True)
             print("[run] Ctrl-C stops the web servers, the workers and beat.", flush=True)
+            if "web" in children and os.environ.get("RUN_DEMO_TRAFFIC", "1") != "0":
+                threading.Thread(target=demo_traffic, daemon=True).start()
         for name, child in children.items():
             if child.poll() is not None:
                 print(f"[run] {name} exited with {child.returncode}; stopping the rest", flush=True)
