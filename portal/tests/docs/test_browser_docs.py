@@ -122,3 +122,24 @@ def test_guides_fit_375_px(server, developer_session, _session_tenants, path):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert_no_off_host_requests(page)
         assert_no_console_errors(page)
+
+
+def test_redoc_shows_the_code_samples(server, _session_tenants):
+    host = f"{host_of(_session_tenants[0])}:{server}"
+    with browser() as chrome:
+        page = page_open(chrome, allowed_hosts={host})
+        page.blocked = []
+        page.on("requestfailed", lambda r: page.blocked.append((r.url, r.failure)))
+        page.goto(f"http://{host}/docs/redoc/")
+        page.get_by_role("tab", name="curl").first.wait_for(timeout=60_000)
+        tabs = page.get_by_role("tab").all_inner_texts()
+        screenshot(page, "docs-redoc")
+
+        for label in ("curl", "Python", "JavaScript", "Go", "Ruby", "PHP", "Java", "C#"):
+            assert label in tabs, label
+        # Redoc's own logo (cdn.redoc.ly) is refused by templates/docs/redoc.html's img-src:
+        # the browser blocks it before any request leaves.
+        blocked = {url for url, failure in page.blocked if failure == "csp"}
+        sent = [u for u in page.off_host_requests if not u.startswith("blob:") and u not in blocked]
+        assert sent == []
+        assert "https://cdn.redoc.ly/redoc/logo-mini.svg" in blocked
