@@ -10,18 +10,22 @@ checks its family's read scope first.
 from typing import Annotated
 
 import strawberry
+from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from strawberry.scalars import JSON
 
+from api import billing_access
 from api.gateway import scope_check
 from api.graphql.context import scope_require
-from api.graphql.pagination import PageArguments, RowGroup, page_of
+from api.graphql.pagination import ConnectionPage, PageArguments, RowGroup, page_of
 from api.graphql.types import (
     AfterArgument,
     Application,
     ApplicationStatus,
     BeforeArgument,
     BigInt,
+    BillingEstimate,
+    BillingSubscription,
     Challenge,
     ChallengeCategory,
     ChallengeOrdering,
@@ -31,22 +35,29 @@ from api.graphql.types import (
     DateTime,
     Event,
     FirstArgument,
+    Invoice,
+    InvoiceOrdering,
     LastArgument,
     Me,
     Message,
     MessageAuthor,
     Node,
     Review,
+    Usage,
     WebhookDelivery,
     WebhookDeliveryStatus,
     WebhookEndpoint,
     application_node,
     challenge_node,
     connection_of,
+    estimate_node,
     event_node,
+    invoice_node,
     me_node,
     message_node,
     review_node,
+    subscription_node,
+    usage_node,
     webhook_delivery_node,
     webhook_endpoint_node,
 )
@@ -168,10 +179,12 @@ class Query:
 
     @strawberry.field(
         description="Any object by its id (`chl_…`, `app_…`, `msg_…`, `rev_…`, "
-        "`evt_…`, `we_…`, `wd_…`), with its family's read scope."
+        "`evt_…`, `we_…`, `wd_…`, `inv_…`), with its family's read scope."
     )
     def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
         prefix = str(id).partition("_")[0]
+        if prefix == "inv":
+            return Query.invoice(self, info, id)
         if prefix not in _NODE_FETCHES:
             raise NotFoundError(f"No such object: {str(id)[:60]!r}.", resource="node")
         family, fetch, build = _NODE_FETCHES[prefix]
@@ -507,3 +520,87 @@ class Query:
             page_of(deliveries, ordering=WEBHOOK_ORDERINGS[params["ordering"]], page=page),
             lambda row, group: webhook_delivery_node(row, live=live),
         )
+
+    # --- billing (the rules: api.billing_access, shared with REST)
+
+    @strawberry.field(
+        description="A billing period's usage, as REST `GET /v1/usage` (needs `billing:read` "
+        "or `usage:read`; a test key sees the sandbox's calls only). `period`: `YYYY-MM`, "
+        "default the current one."
+    )
+    def usage(self, info: strawberry.Info, period: str | None = None) -> Usage | None:
+        from api.v1.billing import UsageParams
+        from api.v1.billing_serializers import usage_render
+        from billing.selectors import period_bounds
+
+        context = info.context.api_key
+        billing_access.usage_scope_check(context)
+        query = QueryDict(mutable=True)
+        if period is not None:
+            query["period"] = period
+        params = parse_list_params(UsageParams, query)
+        since, until = params.get("period") or period_bounds()
+        report = billing_access.usage_report(context, since=since, until=until)
+        return usage_node(
+            usage_render(report, livemode=context.livemode, period_start=since, period_end=until)
+        )
+
+    @strawberry.field(
+        description="An invoice by id, with its lines and credit notes (needs `billing:read`; "
+        "live keys only: with a test key every invoice is `not_found`)."
+    )
+    def invoice(self, info: strawberry.Info, id: strawberry.ID) -> Invoice | None:
+        scope_require(info, "billing")
+        return invoice_node(billing_access.invoice_for(info.context.api_key, str(id)))
+
+    @strawberry.field(
+        description="The organisation's invoices, newest period first, as REST "
+        "`GET /v1/invoices` (needs `billing:read`; a test key gets an empty list)."
+    )
+    def invoices(
+        self,
+        info: strawberry.Info,
+        first: FirstArgument = None,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
+        order_by: InvoiceOrdering = InvoiceOrdering.PERIOD_START_DESC,
+    ) -> Connection[Invoice] | None:
+        from api.v1.billing import INVOICE_ORDERINGS, InvoiceListParams
+
+        scope_require(info, "billing")
+        page = PageArguments(first, after, last, before)
+        params = rest_params(InvoiceListParams, page, order_by.value)
+        invoices = billing_access.invoices_visible(info.context.api_key)
+        if invoices is None:
+            return connection_of(
+                ConnectionPage(
+                    rows=[],
+                    cursors=[],
+                    has_next_page=False,
+                    has_previous_page=False,
+                    total_count=lambda: 0,
+                ),
+                invoice_node,
+            )
+        result = page_of(invoices, ordering=INVOICE_ORDERINGS[params["ordering"]], page=page)
+        # Lines and credit notes of the whole page in two queries (as REST).
+        prefetch_related_objects(result.rows, "lines", "credit_notes")
+        return connection_of(result, lambda row, group: invoice_node(row))
+
+    @strawberry.field(
+        description="The subscription, as REST `GET /v1/billing/subscription` (needs "
+        "`billing:read`; live keys only, else `livemode_required`)."
+    )
+    def billing_subscription(self, info: strawberry.Info) -> BillingSubscription | None:
+        scope_require(info, "billing")
+        return subscription_node(billing_access.subscription_for(info.context.api_key))
+
+    @strawberry.field(
+        description="The period's cost so far and projected, on this and every public plan, as "
+        "REST `GET /v1/billing/estimate` (needs `billing:read`; live keys only, else "
+        "`livemode_required`)."
+    )
+    def billing_estimate(self, info: strawberry.Info) -> BillingEstimate | None:
+        scope_require(info, "billing")
+        return estimate_node(billing_access.estimate_for(info.context.api_key))

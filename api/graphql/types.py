@@ -112,6 +112,12 @@ class ChallengeOrdering(enum.Enum):
     UPDATED_AT_DESC = "-updated_at"
 
 
+@strawberry.enum(description="Sort orders of invoices (REST `ordering`).")
+class InvoiceOrdering(enum.Enum):
+    PERIOD_START_DESC = "-period_start"
+    PERIOD_START = "period_start"
+
+
 @strawberry.enum(description="Sort orders of lists ordered by creation (REST `ordering`).")
 class CreatedOrdering(enum.Enum):
     CREATED_AT_DESC = "-created_at"
@@ -591,4 +597,208 @@ def me_node(rendered: dict) -> Me:
         plan=MePlan(**rendered["plan"]),
         limits=MeLimits(**rendered["limits"]),
         usage=MeUsage(**rendered["usage"]),
+    )
+
+
+# --- billing (the REST objects of /v1/usage, /v1/invoices, /v1/billing/*)
+
+
+@strawberry.type(description="Calls of a period, a day, a route or a key.")
+class UsageCounts:
+    calls: BigInt = strawberry.field(description="Every metered call (live and sandbox).")
+    billable_calls: BigInt = strawberry.field(description="Live calls that count toward the bill.")
+    non_billable_calls: BigInt = strawberry.field(
+        description="Live calls not billed: refused (429, 402), a 5xx, or billing's own routes."
+    )
+    sandbox_calls: BigInt = strawberry.field(description="Test-key calls: never billed.")
+
+
+@strawberry.type(description="One UTC day of a period's usage.")
+class UsageDay(UsageCounts):
+    date: str
+
+
+@strawberry.type(description="One route's usage (the route template).")
+class UsageRoute(UsageCounts):
+    method: str
+    route: str
+
+
+@strawberry.type(description="One key's usage.")
+class UsageKey(UsageCounts):
+    key_id: str
+    name: str | None
+    mode: str
+
+
+@strawberry.type(description="A billing period's usage from the ledger (REST `GET /v1/usage`).")
+class Usage:
+    object: str
+    livemode: bool
+    period: str
+    period_start: DateTime
+    period_end: DateTime
+    totals: UsageCounts
+    by_day: list[UsageDay]
+    by_route: list[UsageRoute]
+    by_route_truncated: bool
+    by_key: list[UsageKey]
+    by_key_truncated: bool
+
+
+def usage_node(rendered: dict) -> Usage:
+    return Usage(
+        **rendered
+        | {
+            "totals": UsageCounts(**rendered["totals"]),
+            "by_day": [UsageDay(**row) for row in rendered["by_day"]],
+            "by_route": [UsageRoute(**row) for row in rendered["by_route"]],
+            "by_key": [UsageKey(**row) for row in rendered["by_key"]],
+        }
+    )
+
+
+@strawberry.type(description="A line of an invoice (amounts in minor units of its currency).")
+class InvoiceLine:
+    kind: str = strawberry.field(
+        description="`base_fee`, `included_calls`, `overage`, `proration`, `credit` or "
+        "`adjustment` (accept kinds you do not know)."
+    )
+    description: str
+    quantity: BigInt
+    unit_amount: str = strawberry.field(
+        description='Minor units per unit, a decimal string (`"0.1"` = $0.001 a call).'
+    )
+    amount: BigInt
+    period_start: DateTime | None
+    period_end: DateTime | None
+
+
+@strawberry.type(description="A credit note (`cn_…`) against an invoice.")
+class CreditNote:
+    id: strawberry.ID
+    number: str
+    amount: BigInt
+    reason: str
+    created_at: DateTime
+
+
+@strawberry.type(description="An invoice (`inv_…`): one per billing period, as REST.")
+class Invoice(Node):
+    id: strawberry.ID
+    object: str
+    number: str | None
+    status: str
+    kind: str
+    plan: str
+    period: str
+    period_start: DateTime
+    period_end: DateTime
+    currency: str
+    subtotal: BigInt
+    total: BigInt
+    amount_paid: BigInt
+    amount_credited: BigInt
+    amount_due: BigInt
+    calls_total: BigInt
+    calls_billable: BigInt
+    lines: list[InvoiceLine]
+    credit_notes: list[CreditNote]
+    issued_at: DateTime | None
+    finalised_at: DateTime | None
+    due_at: DateTime | None
+    paid_at: DateTime | None
+    voided_at: DateTime | None
+    payment_attempts: int
+    next_payment_attempt_at: DateTime | None
+    created_at: DateTime
+
+
+def invoice_node(row, group: RowGroup | None = None, live: bool = True) -> Invoice:
+    from billing.selectors import invoice_as_dict
+
+    rendered = invoice_as_dict(row)
+    return Invoice(
+        **rendered
+        | {
+            "lines": [InvoiceLine(**line) for line in rendered["lines"]],
+            "credit_notes": [CreditNote(**note) for note in rendered["credit_notes"]],
+        }
+    )
+
+
+@strawberry.type(description="A spend cap (`amount` null: none).")
+class SpendCap:
+    amount: BigInt | None
+    kind: str
+
+
+@strawberry.type(
+    description="The organisation's subscription (REST `GET /v1/billing/subscription`)."
+)
+class BillingSubscription:
+    id: strawberry.ID
+    object: str
+    status: str
+    provider: str
+    plan: str
+    current_period_start: DateTime
+    current_period_end: DateTime
+    trial_end: DateTime | None
+    scheduled_plan: str | None
+    cancel_at_period_end: bool
+    cancelled_at: DateTime | None
+    has_payment_method: bool
+    pay_as_you_go: bool
+    spend_cap: SpendCap
+    budget_amounts: list[BigInt]
+    currency: str
+    past_due_since: DateTime | None
+    restricted_at: DateTime | None
+    created_at: DateTime
+    updated_at: DateTime
+
+
+def subscription_node(rendered: dict) -> BillingSubscription:
+    return BillingSubscription(**rendered | {"spend_cap": SpendCap(**rendered["spend_cap"])})
+
+
+@strawberry.type(description="The same usage priced on another public plan.")
+class BillingEstimatePlan:
+    plan: str
+    name: str
+    is_current: bool
+    cost_so_far: BigInt
+    projected_cost: BigInt
+    projected_calls_refused: BigInt
+
+
+@strawberry.type(
+    description="The current period's cost so far and projected (REST `GET /v1/billing/estimate`)."
+)
+class BillingEstimate:
+    object: str
+    period: str
+    period_start: DateTime
+    period_end: DateTime
+    as_of: DateTime
+    currency: str
+    plan: str
+    included_calls: BigInt | None
+    overage_unit_price: str
+    calls_so_far: BigInt
+    cost_so_far: BigInt
+    projected_calls: BigInt
+    projected_cost: BigInt
+    spend_cap: SpendCap
+    plans: list[BillingEstimatePlan]
+
+
+def estimate_node(rendered: dict) -> BillingEstimate:
+    return BillingEstimate(
+        **rendered
+        | {
+            "spend_cap": SpendCap(**rendered["spend_cap"]),
+            "plans": [BillingEstimatePlan(**row) for row in rendered["plans"]],
+        }
     )

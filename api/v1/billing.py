@@ -29,8 +29,8 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
+from api import billing_access
 from api.bases import ApiView, JsonRenderer
-from api.gateway import InsufficientScopeError
 from api.idempotency import idempotent
 from api.v1 import billing_serializers as io
 from api.v1.common import ordering_table
@@ -38,8 +38,6 @@ from api.v1.pagination import Ordering, SortKey, paginate
 from api.v1.params import ListParams, parse_list_params
 from billing import rendering, selectors
 from billing.services import billing_settings_update
-from core.errors import DomainError, NotFoundError
-from metering.selectors import usage_period_report
 
 INVOICE_ORDERINGS = ordering_table(
     Ordering(
@@ -59,26 +57,8 @@ MAX_PERIOD_YEAR = 9998
 MIN_PERIOD_YEAR = 2000
 
 
-class LivemodeRequiredError(DomainError):
-    status = 403
-    code = "livemode_required"
-    title = "Live key required"
-
-
-def _livemode_required() -> LivemodeRequiredError:
-    return LivemodeRequiredError(
-        "Billing is the organisation's live account and the sandbox is never billed: use a live "
-        "key (oc_live_…). Test keys see the sandbox's usage (GET /v1/usage) and no invoices."
-    )
-
-
-def _invoice_not_found(invoice_id: str, *, livemode: bool) -> NotFoundError:
-    if not livemode:
-        return NotFoundError(
-            "No such invoice in test mode: invoices are live-mode objects (the sandbox is never "
-            "billed); read them with a live key."
-        )
-    return NotFoundError("No such invoice.")
+# The rules (scopes, test keys, other organisations) live in ``api.billing_access``.
+LivemodeRequiredError = billing_access.LivemodeRequiredError
 
 
 # --- Query parameters
@@ -126,11 +106,10 @@ class LiveBillingView(BillingView):
 
     def gateway_enter(self, request) -> None:
         super().gateway_enter(request)
-        if not self.api_context.livemode:
-            raise _livemode_required()
+        billing_access.live_required(self.api_context)
 
 
-USAGE_SCOPES = ("billing:read", "usage:read")
+USAGE_SCOPES = billing_access.USAGE_SCOPES
 
 
 @extend_schema(tags=["Billing"])
@@ -141,11 +120,7 @@ class UsageView(ApiView):
 
     def gateway_enter(self, request) -> None:
         super().gateway_enter(request)
-        if not any(self.api_context.has_scope(scope) for scope in USAGE_SCOPES):
-            raise InsufficientScopeError(
-                "This API key lacks the scope 'billing:read' (or 'usage:read').",
-                required_scope="billing:read",
-            )
+        billing_access.usage_scope_check(self.api_context)
 
     @extend_schema(
         operation_id="usage_retrieve",
@@ -164,12 +139,7 @@ class UsageView(ApiView):
         params = parse_list_params(UsageParams, request.query_params)
         since, until = params.get("period") or selectors.period_bounds()
         context = request.api_key
-        report = usage_period_report(
-            organisation_id=context.organisation.pk,
-            since=since,
-            until=until,
-            modes=("live", "test") if context.livemode else ("test",),
-        )
+        report = billing_access.usage_report(context, since=since, until=until)
         return Response(
             io.usage_render(report, livemode=context.livemode, period_start=since, period_end=until)
         )
@@ -199,11 +169,12 @@ class InvoiceListView(BillingView):
     )
     def get(self, request):
         params = parse_list_params(InvoiceListParams, request.query_params)
-        if not request.livemode:
+        invoices = billing_access.invoices_visible(request.api_key)
+        if invoices is None:
             empty = {"object": "list", "data": [], "has_more": False, "next_cursor": None}
             return Response(empty | ({"total": 0} if params.get("offset") is not None else {}))
         page = paginate(
-            selectors.invoices_of(request.api_key.organisation),
+            invoices,
             ordering=INVOICE_ORDERINGS[params["ordering"]],
             limit=params["limit"],
             cursor=params.get("cursor"),
@@ -216,14 +187,7 @@ class InvoiceListView(BillingView):
 
 
 def _invoice(request, invoice_id: str):
-    """The key's organisation's invoice, or 404 ``not_found`` (missing, malformed, another
-    organisation's, or asked for with a test key: one answer)."""
-    if not request.livemode:
-        raise _invoice_not_found(invoice_id, livemode=False)
-    try:
-        return selectors.invoice_get(request.api_key.organisation, invoice_id)
-    except NotFoundError:
-        raise _invoice_not_found(invoice_id, livemode=True) from None
+    return billing_access.invoice_for(request.api_key, invoice_id)
 
 
 @extend_schema(tags=["Billing"], parameters=[INVOICE_ID])
@@ -301,8 +265,7 @@ class SubscriptionView(LiveBillingView):
     )
     def get(self, request):
         parse_list_params(NoParams, request.query_params)
-        subscription = selectors.subscription_of(request.api_key.organisation)
-        return Response(selectors.subscription_as_dict(subscription))
+        return Response(billing_access.subscription_for(request.api_key))
 
 
 @extend_schema(tags=["Billing"])
@@ -316,7 +279,7 @@ class EstimateView(LiveBillingView):
     )
     def get(self, request):
         parse_list_params(NoParams, request.query_params)
-        return Response(selectors.usage_cost_estimate(request.api_key.organisation))
+        return Response(billing_access.estimate_for(request.api_key))
 
 
 @extend_schema(tags=["Billing"])
