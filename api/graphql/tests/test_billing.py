@@ -284,3 +284,27 @@ def test_an_invoices_page_with_lines_is_a_constant_number_of_queries(api_client,
 
     assert len(page) == 6 and all(len(node["lines"]) == 1 for node in page)
     assert len(_selects(six)) == len(_selects(three))
+
+
+def test_invoices_page_backwards_with_last_and_before(api_client, invoices):
+    newest_first = [invoice.public_id for invoice in invoices]
+    query = """query($before: String) { invoices(last: 2, before: $before) {
+      pageInfo { hasPreviousPage hasNextPage startCursor } nodes { id } } }"""
+
+    tail = data(gql(api_client, query))["invoices"]
+    head = data(gql(api_client, query, {"before": tail["pageInfo"]["startCursor"]}))["invoices"]
+
+    assert [node["id"] for node in tail["nodes"]] == newest_first[1:]
+    assert tail["pageInfo"]["hasPreviousPage"] is True
+    assert [node["id"] for node in head["nodes"]] == newest_first[:1]
+    assert head["pageInfo"]["hasPreviousPage"] is False and head["pageInfo"]["hasNextPage"]
+
+
+def test_an_invoices_page_is_costed_like_any_connection(api_client, invoices):
+    small = gql(api_client, "{ invoices(first: 100) { nodes { id } } }")
+    nested = gql(
+        api_client,
+        "{ invoices(first: 100) { nodes { id } } challenges(first: 100) { nodes { id } } }",
+    )
+
+    assert small["X-GraphQL-Cost"] == "1" and nested["X-GraphQL-Cost"] == "2"
