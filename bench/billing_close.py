@@ -68,6 +68,7 @@ from tenants.models import Tenant  # noqa: E402
 
 TENANTS = int(os.environ.get("BENCH_CLOSE_TENANTS", "1000"))
 ROWS_PER_TENANT = int(os.environ.get("BENCH_CLOSE_ROWS_PER_TENANT", "500"))
+ROUNDS = int(os.environ.get("BENCH_CLOSE_ROUNDS", "2"))
 PERIOD_START = datetime(2098, 11, 1, tzinfo=UTC)
 PERIOD_END = datetime(2098, 12, 1, tzinfo=UTC)
 CLOSE_AT = PERIOD_END + timedelta(hours=1)
@@ -143,23 +144,61 @@ def ledger_fill(tenants: list[Tenant], *, route: str, start: datetime = PERIOD_S
     return sum(1 + g % 7 for g in range(ROWS_PER_TENANT))
 
 
-def ledger_reads(tenants: list[Tenant]) -> float:
-    """Mean seconds of the close's one ledger read (``period_calls``) per organisation."""
-    started = time.perf_counter()
-    for tenant in tenants:
-        period_calls(organisation_id=tenant.pk, start=PERIOD_START, end=PERIOD_END)
-    return (time.perf_counter() - started) / len(tenants)
+class QueryCounter:
+    """Counts the statements (``SET search_path`` included) and their database time, through
+    Django's execute wrapper (cheap: no query log)."""
 
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
 
-def close_all(tenants: list[Tenant], *, calls_each: int) -> list[float]:
-    seconds = []
-    for tenant in tenants:
+    def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
-        invoice = invoice_close_period(organisation=tenant, period_start=PERIOD_START, now=CLOSE_AT)
-        seconds.append(time.perf_counter() - started)
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.count += 1
+
+
+def alternate(groups: tuple[list[Tenant], list[Tenant]], *, flip: bool) -> list[tuple[int, Tenant]]:
+    """One organisation of each group in turn (1x, 2x, 1x, 2x… or, flipped, 2x first), so the
+    machine's load falls on both alike."""
+    order = []
+    for pair in zip(*groups, strict=False):
+        for index in (1, 0) if flip else (0, 1):
+            order.append((index, pair[index]))
+    return order
+
+
+def ledger_reads(order: list[tuple[int, Tenant]]) -> tuple[list[float], list[float]]:
+    """Seconds of the close's one ledger read (``period_calls``) per organisation, by group."""
+    seconds: tuple[list[float], list[float]] = ([], [])
+    for index, tenant in order:
+        started = time.perf_counter()
+        period_calls(organisation_id=tenant.pk, start=PERIOD_START, end=PERIOD_END)
+        seconds[index].append(time.perf_counter() - started)
+    return seconds
+
+
+def close_all(order: list[tuple[int, Tenant]], *, calls_each: int) -> list[dict]:
+    """Close every organisation in ``order``; per group: seconds, statements and their database
+    time per close."""
+    results = [{"seconds": [], "queries": [], "sql": []} for _ in range(2)]
+    for index, tenant in order:
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            started = time.perf_counter()
+            invoice = invoice_close_period(
+                organisation=tenant, period_start=PERIOD_START, now=CLOSE_AT
+            )
+            elapsed = time.perf_counter() - started
         if invoice.calls_billable != calls_each:
             raise SystemExit(f"{tenant.slug}: billed {invoice.calls_billable}, not {calls_each}")
-    return seconds
+        results[index]["seconds"].append(elapsed)
+        results[index]["queries"].append(counter.count)
+        results[index]["sql"].append(counter.seconds)
+    return results
 
 
 def invoices_remove(tenants: list[Tenant]) -> None:
@@ -211,39 +250,63 @@ def main() -> None:
     settings.WEBHOOK_QUEUE = f"bench-billing-close-{uuid.uuid4().hex[:6]}"
     run = uuid.uuid4().hex[:6]
     started = time.perf_counter()
+    load_before = os.getloadavg()
+    merged = [{"seconds": [], "queries": [], "sql": []} for _ in range(2)]
+    reads: tuple[list[float], list[float]] = ([], [])
     try:
         tenants = organisations_create(run)
+        groups = (tenants[0::2], tenants[1::2])  # 1x: the period only; 2x: its month before too
         calls = ledger_fill(tenants, route="/v1/bench/a")
+        ledger_fill(groups[1], route="/v1/bench/a", start=HISTORY_START)
+        rows_1x, rows_2x = len(groups[0]) * ROWS_PER_TENANT, len(groups[1]) * ROWS_PER_TENANT * 2
         print(
-            f"{TENANTS} organisations, {TENANTS * ROWS_PER_TENANT:,} ledger rows in the period "
-            f"(issue: 10M; sized for this machine, BENCH_CLOSE_ROWS_PER_TENANT={ROWS_PER_TENANT})"
-            f", set up in {time.perf_counter() - started:.1f} s"
+            f"{TENANTS} organisations, {rows_1x + rows_2x:,} ledger rows: {len(groups[0])} at 1x "
+            f"({ROWS_PER_TENANT:,} rows each, all in the period) and {len(groups[1])} at 2x "
+            f"({ROWS_PER_TENANT * 2:,} each: the period and the month before) — issue: 10M, "
+            f"sized for this machine, BENCH_CLOSE_ROWS_PER_TENANT={ROWS_PER_TENANT}; "
+            f"set up in {time.perf_counter() - started:.1f} s"
         )
-        one = summary(close_all(tenants, calls_each=calls))
-        one["read_ms"] = ledger_reads(tenants) * 1000
-        invoices_remove(tenants)
-        ledger_fill(tenants, route="/v1/bench/a", start=HISTORY_START)
-        two = summary(close_all(tenants, calls_each=calls))
-        two["read_ms"] = ledger_reads(tenants) * 1000
+        for round_index in range(ROUNDS):
+            order = alternate(groups, flip=bool(round_index % 2))
+            if round_index:
+                invoices_remove(tenants)
+            for index, result in enumerate(close_all(order, calls_each=calls)):
+                for key in merged[index]:
+                    merged[index][key].extend(result[key])
+            for index, seconds in enumerate(ledger_reads(order)):
+                reads[index].extend(seconds)
     finally:
         cleanup(run)
         from django_redis import get_redis_connection
 
         get_redis_connection("default").delete(settings.WEBHOOK_QUEUE)
-    for label, rows, result in (
-        ("1x", TENANTS * ROWS_PER_TENANT, one),
-        ("2x", TENANTS * ROWS_PER_TENANT * 2, two),
-    ):
+    load_after = os.getloadavg()
+    results = []
+    for label, index in (("1x", 0), ("2x", 1)):
+        result = summary(merged[index]["seconds"])
+        result["read_ms"] = statistics.fmean(reads[index]) * 1000
+        result["queries"] = statistics.fmean(merged[index]["queries"])
+        result["sql_ms"] = statistics.fmean(merged[index]["sql"]) * 1000
+        results.append(result)
         print(
-            f"close {label} ({rows:,} rows): {result['total']:.1f} s for {TENANTS} organisations"
-            f" — per organisation mean {result['mean_ms']:.1f} ms, p50 {result['p50_ms']:.1f} ms,"
-            f" p99 {result['p99_ms']:.1f} ms; its ledger read alone {result['read_ms']:.2f} ms"
+            f"close {label}: {len(merged[index]['seconds'])} closes — per organisation mean "
+            f"{result['mean_ms']:.1f} ms, p50 {result['p50_ms']:.1f} ms, p99 "
+            f"{result['p99_ms']:.1f} ms; {result['queries']:.1f} statements per close "
+            f"({result['sql_ms']:.1f} ms of it in them); its ledger read alone "
+            f"{result['read_ms']:.2f} ms"
         )
+    one, two = results
     print(
-        f"ratio 2x/1x (mean per organisation): {two['mean_ms'] / one['mean_ms']:.2f}, ledger read "
-        f"{two['read_ms'] / one['read_ms']:.2f} (flat ~1.0; the machine's load is in the noise)"
+        f"ratio 2x/1x per organisation: close mean {two['mean_ms'] / one['mean_ms']:.2f}, p50 "
+        f"{two['p50_ms'] / one['p50_ms']:.2f}, ledger read {two['read_ms'] / one['read_ms']:.2f}, "
+        f"statements {two['queries'] / one['queries']:.2f} (flat ~1.0; 1x and 2x closes "
+        f"alternate, {ROUNDS} rounds, so the machine's load falls on both alike)"
     )
-    print(f"total {time.perf_counter() - started:.0f} s; everything created was deleted")
+    print(
+        f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
+        f"({os.cpu_count()} cores); total {time.perf_counter() - started:.0f} s; everything "
+        "created was deleted"
+    )
 
 
 if __name__ == "__main__":
