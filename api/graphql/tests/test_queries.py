@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from api.gateway import rate_limit_reset
 from api.graphql.tests.support import (
     APPLICATION_FIELDS,
     CHALLENGE_FIELDS,
@@ -189,7 +190,7 @@ def _nested_queries(client) -> tuple[int, dict]:
     return sum(not q["sql"].startswith("SET ") for q in queries), answer
 
 
-def test_a_nested_page_is_a_constant_number_of_queries(api, api_client):
+def test_a_nested_page_is_a_constant_number_of_queries(api, api_client, tenant):
     # given: 3 challenges with 2 applications each, each with a message
     for number in range(3):
         challenge = api.open_challenge(title=f"C{number}")
@@ -199,6 +200,7 @@ def test_a_nested_page_is_a_constant_number_of_queries(api, api_client):
                 f"/v1/applications/{application['id']}/messages",
                 {"author": "applicant", "body": "Hi"},
             )
+    rate_limit_reset(organisation_id=tenant.pk)  # the setup's writes spent the burst
     small_count, small = _nested_queries(api_client)
 
     # when: three times the rows
@@ -210,6 +212,7 @@ def test_a_nested_page_is_a_constant_number_of_queries(api, api_client):
                 f"/v1/applications/{application['id']}/messages",
                 {"author": "applicant", "body": "Hi"},
             )
+    rate_limit_reset(organisation_id=tenant.pk)
     large_count, large = _nested_queries(api_client)
 
     # then: challenges, applications, reviews, messages — whatever the number of rows (each
