@@ -50,6 +50,8 @@ demo: migrate
 	$(PY) manage.py ensure_demo --port $(PORT)
 
 # One port: nginx on PORT, granian (HTTP, WSGI) and uvicorn (WebSockets, ASGI) behind it.
+# Running needs nginx only (the browser and the SDK toolchains are for tests, SDKs and benches).
+run: SYSTEM_PROGRAMS := nginx
 run: system demo
 	PORT=$(PORT) $(PY) scripts/run.py
 
