@@ -34,7 +34,9 @@ at 1x and 2x shows the same plans and the same buffers (the ledger read an index
 (tenant, minute) bounded by the period; the invoice lookup, subscription lock and number counter
 single-row index probes), the statement count is the same (26), and measured in alternation the
 close is flat. Measured here at a load average of about 3.4 on 2 cores: 30.9 / 30.8 ms mean
-(1.00), ledger read 2.16 / 2.14 ms (0.99), 26 statements per close, 127 s in all.
+(1.00), ledger read 2.16 / 2.14 ms (0.99), 26 statements per close, 127 s in all; again at a
+load average of 5.0 rising to 7.7: 32.6 / 31.5 ms (0.96, p50 1.00), read 2.67 / 2.74 ms (1.03),
+102 s.
 """
 
 import sys
