@@ -107,7 +107,8 @@ def request_body_example(document: dict, operation: dict):
     if content is None:
         return None
     if content.get("examples"):
-        return next(iter(content["examples"].values())).get("value")
+        examples = content["examples"]
+        return examples[next(iter(examples))].get("value")  # the first example
     if "example" in content:
         return content["example"]
     return example_from_schema(document, content.get("schema"))

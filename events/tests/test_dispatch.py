@@ -37,15 +37,21 @@ def consumers(monkeypatch):
     return registry
 
 
-def test_webhooks_and_the_stream_register_in_their_app_configs():
+def test_webhooks_the_stream_and_billing_register_in_their_app_configs():
     from api.stream import stream_event_publish
+    from billing.stripe.sync import stripe_billing_event_consume
     from webhooks.services.fan_out import webhook_event_consume
 
-    # The stream first: it is cheap, and the webhook batch after it may take seconds.
-    assert dispatch.event_consumers() == {
+    consumers = dispatch.event_consumers()
+    assert consumers == {
         "stream": stream_event_publish,
         "webhooks": webhook_event_consume,
+        "stripe": stripe_billing_event_consume,  # billing's own events → Stripe
     }
+    # The stream before webhooks: it is cheap, and the webhook batch after it may take seconds
+    # (billing's consumer only enqueues a task for billing.* events).
+    order = list(consumers)
+    assert order.index("stream") < order.index("webhooks")
 
 
 def test_an_event_costs_one_task_enqueued_when_its_transaction_commits(
