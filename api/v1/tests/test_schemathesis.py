@@ -134,6 +134,7 @@ def scenario_seed(tenant):
 
 APPLY = "POST /v1/challenges/{challenge_id}/applications"
 DELETE_CHALLENGE = "DELETE /v1/challenges/{challenge_id}"
+APPLY = "POST /v1/challenges/{challenge_id}/applications"
 CLOSE = "POST /v1/challenges/{challenge_id}/close"
 SHORTLIST = "POST /v1/applications/{application_id}/shortlist"
 APPLICATIONS = "GET /v1/challenges/{challenge_id}/applications"
@@ -176,4 +177,9 @@ def test_stateful_phase_follows_the_links_to_existing_objects(
         if any(status != 404 for status in run.answers.get(label, ()))
     ]
     assert reached == run.id_operations, run.report()
-    assert run.without_success(run.id_operations) in ([], [DELETE_CHALLENGE]), run.report()
+    # Applying may also go without a 2xx: an application body carries `metadata`, whose keys must
+    # be 1-40 characters — a rule OpenAPI 3.0 cannot state (no `propertyNames`), so most generated
+    # bodies are refused (400 validation_error, documented); the seed applies for real and
+    # test_applications covers the rest.
+    allowed_without_success = {DELETE_CHALLENGE, APPLY}
+    assert set(run.without_success(run.id_operations)) <= allowed_without_success, run.report()
