@@ -16,6 +16,8 @@ with its own session (no cookie is shared between hosts).
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.account.views import LoginView
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -30,6 +32,18 @@ def _is_public_host(request: HttpRequest) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client address every other limit of the platform uses (``RATELIMIT_IP_META_KEY``:
+        behind our nginx, the ``X-Real-IP`` it sets). allauth's own lookup reads only
+        ``REMOTE_ADDR``, which is empty when the web server listens on a Unix socket (as under
+        `make run` and in production) — and it then refuses every login with a 403."""
+        address = request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get(
+            "REMOTE_ADDR"
+        )
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         if _is_public_host(request):
             return True

@@ -203,3 +203,25 @@ def test_account_settings_pages_need_no_inline_code(tenant, owner, tenant_client
     # every <script> either loads a file or is a JSON data block (never executed)
     for tag in re.findall(r"<script[^>]*>", body):
         assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+def test_login_works_behind_our_proxy_on_a_unix_socket(tenant, owner, settings):
+    # given: as under `make run` and in production — granian on a Unix socket behind nginx, so
+    # no REMOTE_ADDR, and the client address in the X-Real-IP header nginx sets
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    client = Client(HTTP_HOST=host_of(tenant), REMOTE_ADDR="", HTTP_X_REAL_IP="203.0.113.7")
+
+    # when
+    response = _login(client, owner.email)
+
+    # then: logged in (allauth's own lookup refused it with 403 "Unable to determine client IP")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_login_without_any_client_address_is_refused(tenant, owner, settings):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    client = Client(HTTP_HOST=host_of(tenant), REMOTE_ADDR="")
+
+    assert _login(client, owner.email).status_code == 403
+    assert client.get("/").status_code == 302  # not logged in
