@@ -242,11 +242,17 @@ def celery_worker_process(_session_tenants, tmp_path_factory):
     it has reported alive (its start-up heartbeat, which /healthz reads)."""
     from django_redis import get_redis_connection
 
-    from core.testing import celery_worker_start, celery_workers_stop, wait_for
+    from core.testing import (
+        celery_queues_purge,
+        celery_worker_start,
+        celery_workers_stop,
+        wait_for,
+    )
     from openchance.health import HEARTBEAT_KEY
 
     redis = get_redis_connection("default")
     redis.delete(HEARTBEAT_KEY)
+    celery_queues_purge("default,webhooks,billing")
     log_file = tmp_path_factory.mktemp("worker") / "worker.log"
     process = celery_worker_start(queues="default,webhooks,billing", log_path=log_file)
     wait_for(lambda: redis.get(HEARTBEAT_KEY), timeout=60, message="no worker heartbeat")

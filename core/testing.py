@@ -68,6 +68,18 @@ def problem(response, status: int, code: str | None = None) -> dict:
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def celery_queues_purge(queues: str) -> None:
+    """Empty ``queues`` (comma-separated) in the test broker. A worker started for a run of tests
+    would otherwise first work through the tasks earlier tests enqueued with no worker running
+    (deliveries to receivers long gone, each up to its timeout) and miss the tests' own waits.
+    Never call it while a worker is expected to pick up a task already enqueued."""
+    from openchance.celery import app
+
+    with app.connection_for_write() as connection:
+        for queue in queues.split(","):
+            connection.default_channel.queue_purge(queue)
+
+
 def celery_worker_start(
     *,
     queues: str,

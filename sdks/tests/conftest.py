@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from api.testing import NGINX, platform_server
+from core.testing import celery_queues_purge
 from organisations.services import organisation_provision
 from tenants.models import Domain
 from tenants.services import tenant_delete
@@ -121,14 +122,8 @@ def live_platform(_session_tenants, django_db_blocker, tmp_path_factory):
         )
         Domain.objects.filter(domain="127.0.0.1").delete()  # a run that died before cleaning up
         Domain.objects.create(domain="127.0.0.1", tenant=provisioned.tenant, is_primary=False)
-    # Tasks that earlier tests left in the test broker (enqueued with no worker running) would be
-    # consumed first by this platform's worker — deliveries to long-gone receivers, each up to
-    # its timeout — and hold up the scenarios' webhooks past their 30 s wait.
-    from openchance.celery import app as celery_app
-
-    with celery_app.connection_for_write() as connection:
-        for queue in ("webhooks", "billing", "default", "celery"):
-            connection.default_channel.queue_purge(queue)
+    # Earlier tests' leftover tasks would hold up the scenarios' webhooks past their 30 s wait.
+    celery_queues_purge("webhooks,billing,default")
     sink = Sink()
     try:
         with platform_server(
