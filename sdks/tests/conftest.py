@@ -111,6 +111,12 @@ class LivePlatform:
         }
 
 
+def _own_broker_url() -> str:
+    from django.conf import settings
+
+    return f"{settings.REDIS_URL.rsplit('/', 1)[0]}/15"
+
+
 @pytest.fixture(scope="session")
 def live_platform(_session_tenants, django_db_blocker, tmp_path_factory):
     if NGINX is None:
@@ -130,6 +136,9 @@ def live_platform(_session_tenants, django_db_blocker, tmp_path_factory):
             log_dir=tmp_path_factory.mktemp("sdk-platform"),
             processes="front,web,stream,worker",
             WEBHOOK_ALLOWED_PRIVATE_HOSTS="127.0.0.1",
+            # A broker of its own: the session's test worker (conftest.celery_worker_process, no
+            # private hosts allowed) must not take this platform's deliveries.
+            CELERY_BROKER_URL=_own_broker_url(),
             WS_HEARTBEAT_SECONDS="5",
         ) as platform:
             base_url = f"http://127.0.0.1:{platform.port}"
