@@ -670,3 +670,23 @@ def billing_reconcile(*, period_start: datetime, organisations=None) -> list[Rec
             )
         )
     return rows
+
+
+def upgrade_proration_charge(*, subscription, previous, plan, now: datetime) -> int:
+    """What an upgrade from ``previous`` to ``plan`` at ``now`` charges on this period's invoice:
+    the base-fee difference for the rest of the period (from the trial's end when in a trial),
+    rounded once (``billing.rating.proration_amount``). The one computation behind
+    ``subscription_change_plan`` and the portal's preview."""
+    from billing.rating import proration_amount
+
+    start = now
+    if subscription.trial_end is not None and subscription.trial_end > start:
+        start = subscription.trial_end
+    period_start, period_end = subscription.current_period_start, subscription.current_period_end
+    return proration_amount(
+        int(plan.monthly_price) - int(previous.monthly_price),
+        start=start,
+        end=period_end,
+        period_start=period_start,
+        period_end=period_end,
+    )

@@ -31,7 +31,6 @@ from django.conf import settings
 from django.db import transaction
 
 from billing.models import BillingAdjustment, Plan, Subscription
-from billing.rating import proration_amount
 from billing.selectors import (
     DEFAULT_PLAN_CODE,
     period_bounds,
@@ -39,6 +38,7 @@ from billing.selectors import (
     plan_codes,
     plan_of,
     subscription_as_dict,
+    upgrade_proration_charge,
 )
 from billing.services._common import billing_event_emit
 from core.errors import BusinessRuleError, ConflictError, DomainError, NotFoundError
@@ -176,16 +176,15 @@ def _proration_record(
     *, subscription, previous: Plan, plan: Plan, now: datetime, actor: str
 ) -> BillingAdjustment | None:
     """The base-fee difference for the rest of the period (trial time excluded), or None."""
-    start = now
-    if subscription.trial_end is not None and subscription.trial_end > start:
-        start = subscription.trial_end
-    difference = int(plan.monthly_price) - int(previous.monthly_price)
-    period_start, period_end = subscription.current_period_start, subscription.current_period_end
-    amount = proration_amount(
-        difference, start=start, end=period_end, period_start=period_start, period_end=period_end
+    amount = upgrade_proration_charge(
+        subscription=subscription, previous=previous, plan=plan, now=now
     )
     if amount == 0:
         return None
+    start = now
+    if subscription.trial_end is not None and subscription.trial_end > start:
+        start = subscription.trial_end
+    period_start, period_end = subscription.current_period_start, subscription.current_period_end
     days_left = Decimal((period_end - start).total_seconds() / 86400).quantize(Decimal("0.01"))
     days = (period_end - period_start).days
     return BillingAdjustment.objects.create(

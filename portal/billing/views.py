@@ -33,7 +33,6 @@ from django.views import View
 from billing import rendering
 from billing import selectors as billing_selectors
 from billing.models import Plan, Subscription
-from billing.rating import proration_amount
 from billing.services import (
     BillingSettingsError,
     billing_settings_update,
@@ -162,9 +161,8 @@ def plan_change_preview(*, subscription: Subscription, plan: Plan, now: datetime
     proration_start = now
     if subscription.trial_end is not None and subscription.trial_end > proration_start:
         proration_start = subscription.trial_end
-    difference = int(plan.monthly_price) - int(current.monthly_price)
-    charge = proration_amount(
-        difference, start=proration_start, end=end, period_start=start, period_end=end
+    charge = billing_selectors.upgrade_proration_charge(
+        subscription=subscription, previous=current, plan=plan, now=now
     )
     seconds_left = max((end - max(proration_start, start)).total_seconds(), 0)
     return {
