@@ -40,10 +40,10 @@ from billing.services import (
     subscription_change_plan,
     subscription_resume,
 )
+from billing.services import payment_methods as payment
 from billing.services.subscriptions import plan_is_downgrade
 from core.errors import DomainError, NotFoundError
 from portal.access import ALL_ROLES, SAFE_METHODS, PortalView
-from portal.billing import payment
 from portal.billing.forms import (
     BillingSettingsForm,
     ConfirmForm,

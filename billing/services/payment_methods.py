@@ -1,14 +1,13 @@
 """The payment method in Stripe's test mode: attach one of Stripe's test cards (``pm_card_visa``…)
 to the organisation's Stripe customer and make it the default — what a customer does in Stripe's
-hosted pages, which this build cannot reach.
+hosted pages, which this build cannot reach. The portal's payment-method page calls it.
 
-Billing has no service for this (its provider only ensures customers, syncs subscriptions and
-collects invoices), so this module makes the two Stripe calls through ``billing.stripe.client.
-stripe_call`` (the configured key and API host — localstripe in the tests — idempotency keys and
-retries), then records the payment method with ``billing.services.subscription_payment_method_set``
-and lets dunning retry what it holds (``invoices_in_dunning_retry_now``): what billing's
-``customer.updated`` webhook handler does when Stripe reports the change, so the state is right
-whether or not the webhook arrives. Test mode only: the view refuses it otherwise.
+It makes the two Stripe calls through ``billing.stripe.client.stripe_call`` (the configured key
+and API host — localstripe in the tests — idempotency keys and retries), then records the payment
+method with ``billing.services.subscription_payment_method_set`` and lets dunning retry what it
+holds (``invoices_in_dunning_retry_now``): what billing's ``customer.updated`` webhook handler
+does when Stripe reports the change, so the state is right whether or not the webhook arrives.
+Test mode only: the view refuses it otherwise.
 """
 
 from billing.models import Subscription
