@@ -32,13 +32,12 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import MethodNotAllowed, ParseError
 from rest_framework.response import Response
-from strawberry.types.graphql import OperationType
 
 from api.bases import ApiView
 from api.exceptions import problem_exception_handler
 from api.graphql.context import GraphQLContext
 from api.graphql.errors import GraphQLRequestError, error_format
-from api.graphql.schema import PreparedRequest, request_prepare, schema
+from api.graphql.schema import PreparedRequest, request_execute, request_prepare
 from api.idempotency import idempotent
 from billing.selectors import plans_public
 from core.safejson import UnsafeJsonError, json_loads_safe
@@ -201,17 +200,10 @@ class GraphQLView(ApiView):
         context = GraphQLContext(
             api_key=request.api_key, limit_result=self.limit_result, request=request
         )
-        allowed = (
-            (OperationType.QUERY,)
-            if request.method == "GET"
-            else (OperationType.QUERY, OperationType.MUTATION)
-        )
-        result = schema.execute_sync(
-            prepared.query,
-            variable_values=self.variables,
-            context_value=context,
-            operation_name=self.operation_name,
-            allowed_operation_types=allowed,
+        # GET runs queries only: ``_prepare`` refused anything else (405), POST refused
+        # subscriptions above.
+        result = request_execute(
+            prepared, context=context, variables=self.variables, operation_name=self.operation_name
         )
         request_id = getattr(request._request, "request_id", "")
         body: dict = {}
