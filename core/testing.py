@@ -92,39 +92,9 @@ def celery_worker_start(
     """The one way tests start a real Celery worker: on ``queues`` (comma-separated), the test
     database and Redis, logging to ``log_path``, in a process group of its own (so a test can
     SIGKILL it whole). Returns once the worker has logged that it is ready to consume — or fails
-    the test with the log's tail. Stop it with ``celery_workers_stop``.
-
-    A worker that exits before it is ready is started once more, compiling from the sources into
-    a fresh ``PYTHONPYCACHEPREFIX`` (both attempts' output stay in the log). On the CI machine
-    every worker started after some point of a run died importing an installed module: Python's
-    loader read an unchanged ``.pyc`` of the virtualenv as nothing (``TypeError`` in
-    ``_classify_pyc``, i.e. ``read()`` gave ``EAGAIN``) — a file the file system no longer
-    reads, which only rewriting it cures. A fault of ours fails both attempts alike, and a
-    worker that hangs is not restarted."""
-    for attempt in (1, 2):
-        start = log_path.stat().st_size if log_path.exists() else 0
-        process = _celery_worker_spawn(queues, log_path, pool, concurrency, env)
-        deadline = time.monotonic() + ready_timeout
-        while b" ready." not in log_path.read_bytes()[start:]:
-            exited = process.poll() is not None
-            if exited or time.monotonic() > deadline:
-                celery_workers_stop([process])
-                if exited and attempt == 1:
-                    with open(log_path, "ab") as log:
-                        log.write(b"\n[test] the worker exited before it was ready; again\n")
-                    env = {**env, "PYTHONPYCACHEPREFIX": str(log_path.parent / "pycache")}
-                    break
-                tail = log_path.read_text(errors="replace")[-6000:]
-                pytest.fail(f"the Celery worker did not start:\n{tail}")
-            time.sleep(0.1)
-        else:
-            return process
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _celery_worker_spawn(queues, log_path, pool, concurrency, env) -> subprocess.Popen:
+    the test with the log's tail. Stop it with ``celery_workers_stop``."""
     with open(log_path, "ab") as log:
-        return subprocess.Popen(  # noqa: S603 - our own fixed command line
+        process = subprocess.Popen(  # noqa: S603 - our own fixed command line
             [
                 sys.executable, "-m", "celery", "-A", "openchance", "worker", "-Q", queues,
                 "--pool", pool, "--concurrency", str(concurrency), "--loglevel", "INFO",
@@ -137,6 +107,14 @@ def _celery_worker_spawn(queues, log_path, pool, concurrency, env) -> subprocess
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+    deadline = time.monotonic() + ready_timeout
+    while b" ready." not in log_path.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            celery_workers_stop([process])
+            tail = log_path.read_text(errors="replace")[-4000:]
+            pytest.fail(f"the Celery worker did not start:\n{tail}")
+        time.sleep(0.1)
+    return process
 
 
 def celery_workers_stop(workers: list[subprocess.Popen]) -> None:

@@ -3,11 +3,13 @@ switches the worker's connection to it before the task runs."""
 
 import os
 
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_ready
 from django.conf import settings
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openchance.settings")
+
+_IMPORTED_IN_PID = os.getpid()
 
 app = CeleryApp("openchance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -69,6 +71,26 @@ def worker_heartbeat() -> None:
     from openchance.health import worker_heartbeat_record
 
     worker_heartbeat_record()
+
+
+@worker_process_init.connect
+def _database_connections_close(**_kwargs) -> None:
+    """Hand Django's connections back to the pool before Celery's Django fixup closes their
+    sockets with a bare ``os.close`` (connected at import, this runs before the fixup's handler,
+    which then finds nothing open).
+
+    The fixup means that for a forked pool child, whose sockets are the parent's. But the solo and
+    threads pools send this signal in the worker's own process, where the connection opened at
+    start-up still belongs to a psycopg pool whose threads use it: the socket's number, freed
+    under them, was reused by the next file the worker opened, and a pool thread's reconnect took
+    it back — the worker then died reading its own modules (``TypeError`` in ``_classify_pyc``,
+    ``Socket operation on non-socket`` in the log). A forked child (another pid) is left to the
+    fixup, as before."""
+    if os.getpid() != _IMPORTED_IN_PID:
+        return
+    from django.db import connections
+
+    connections.close_all()
 
 
 @worker_ready.connect
