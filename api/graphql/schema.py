@@ -13,7 +13,8 @@ Limits (each refused before anything runs, with a clear error and HTTP 400):
 
 ``request_prepare`` parses and validates a document once per distinct text (an LRU of
 ``PREPARED_CACHE_SIZE`` documents: repeated queries — what clients send — skip both), then
-costs it with the request's variables. ``request_execute`` runs that prepared document as it is:
+costs it with the request's variables (a document sent without variables: once, in a second
+LRU). ``request_execute`` runs that prepared document as it is:
 strawberry's ``execute_sync`` would parse and validate the text again, and its validation cache
 never hits (the limiters' rules are new classes for every request, so its key is new too) —
 validating cost 30 % of a GraphQL call. The schema keeps its own extensions for the one other
@@ -150,6 +151,12 @@ def _document_prepare(query: str) -> PreparedDocument:
     return PreparedDocument(document, tuple(errors))
 
 
+@lru_cache(maxsize=PREPARED_CACHE_SIZE)
+def _cost_without_variables(query: str, operation_name: str | None) -> QueryCost:
+    document = _document_prepare(query).document
+    return query_cost(schema._schema, document, operation_name=operation_name)
+
+
 def _expanded_fields(document: DocumentNode) -> int:
     """Fields of the document with every fragment spread in place (memoized per fragment, so
     linear in the document; a cyclic spread counts as nothing — validation refuses it)."""
@@ -229,9 +236,12 @@ def request_prepare(query, *, variables=None, operation_name=None) -> PreparedRe
             )
         raise _document_error(prepared.errors)
     operation = _operation(prepared.document, operation_name)
-    cost = query_cost(
-        schema._schema, prepared.document, operation_name=operation_name, variables=variables
-    )
+    if variables:
+        cost = query_cost(
+            schema._schema, prepared.document, operation_name=operation_name, variables=variables
+        )
+    else:  # the cost of a document without variables is the document's: computed once
+        cost = _cost_without_variables(query, operation_name)
     if cost.introspection_list_depth > MAX_INTROSPECTION_LIST_DEPTH:
         raise QueryTooComplexError(
             f"Introspection lists nest {cost.introspection_list_depth} deep; at most "
