@@ -304,10 +304,15 @@ def test_every_status_the_gateway_and_the_route_answer_is_documented(
     )
     tenant_plan_change(tenant=tenant, plan=slow)
     key_cache_clear()
+    # A second between the drain and the call refills the bucket: on a loaded machine that can
+    # happen, so an operation gets three tries; one that never answers 429 is a finding.
     for (method, path), operation in _operations(openapi).items():
-        rate_limit_reset(organisation_id=tenant.pk)
-        rate_limit_check(key_authenticate(live_key, host_tenant=tenant))
-        drained = walk(operation, method, _concrete(path), "over the rate", refill=False)
+        for _ in range(3):
+            rate_limit_reset(organisation_id=tenant.pk)
+            rate_limit_check(key_authenticate(live_key, host_tenant=tenant))
+            drained = walk(operation, method, _concrete(path), "over the rate", refill=False)
+            if drained.status_code == 429:
+                break
         expect(429, drained, "over the rate")
     rate_limit_reset(organisation_id=tenant.pk)
 
