@@ -22,8 +22,9 @@ caller, ``schema.subscribe`` (a WebSocket subscription, prepared the same way fi
 
 Execution is graphql-core's, with one shortcut (``_Executor``): a field strawberry resolves by
 plain attribute access (no resolver, no extension, no argument) whose type is a scalar or an enum
-is read and serialised directly, without the ``GraphQLResolveInfo`` and the completion steps
-graphql-core builds for every field — most of a page's fields. Anything unusual (an error, a null
+(or a list of strings or booleans) is read and serialised directly, without the
+``GraphQLResolveInfo`` and the completion steps graphql-core builds for every field — most of a
+page's fields. Anything unusual (an error, a null
 where the type forbids one, a value the scalar refuses) goes through graphql-core's own path, so
 errors read exactly as before.
 """
@@ -42,6 +43,7 @@ from graphql import (
     execute,
     get_nullable_type,
     is_leaf_type,
+    is_list_type,
     is_non_null_type,
     parse,
     specified_rules,
@@ -282,28 +284,32 @@ _plain_leaves: dict[int, tuple] = {}  # id(field) → (field, shortcut): one ent
 
 
 def _plain_leaf(field_def) -> tuple:
-    """``(attribute, leaf type, non-null, passthrough type)`` when ``field_def`` is read by plain
-    attribute access (a strawberry field without resolver or extension, read with ``getattr``) and
-    returns a scalar or an enum; else ``()``: graphql-core's full path. Computed once per field
-    (``GraphQLField`` is unhashable: the entry keeps the field, so that its id stays its own)."""
+    """``(attribute, leaf type, non-null, passthrough type, item type)`` when ``field_def`` is
+    read by plain attribute access (a strawberry field without resolver or extension, read with
+    ``getattr``) and returns a scalar or an enum — or a list of ``String``/``ID``/``Boolean``
+    (then ``leaf`` is ``None`` and ``item type`` the items' exact type); else ``()``:
+    graphql-core's full path. Computed once per field (``GraphQLField`` is unhashable: the entry
+    keeps the field, so that its id stays its own)."""
     entry = _plain_leaves.get(id(field_def))
     if entry is None:
         shortcut = _NOT_PLAIN
         definition = field_def.extensions.get("strawberry-definition")
-        leaf = get_nullable_type(field_def.type)
+        nullable = get_nullable_type(field_def.type)
         if (
             not field_def.args
             and getattr(field_def.resolve, "_is_default", False)
             and definition is not None
             and definition.default_resolver is getattr
-            and is_leaf_type(leaf)
         ):
-            shortcut = (
-                definition.python_name,
-                leaf,
-                is_non_null_type(field_def.type),
-                _PASSTHROUGH.get(leaf.name, _NOT_PLAIN),
-            )
+            non_null = is_non_null_type(field_def.type)
+            if is_leaf_type(nullable):
+                passthrough = _PASSTHROUGH.get(nullable.name, _NOT_PLAIN)
+                shortcut = (definition.python_name, nullable, non_null, passthrough, None)
+            elif is_list_type(nullable):
+                item = get_nullable_type(nullable.of_type)
+                if is_leaf_type(item) and item.name in _PASSTHROUGH:
+                    items = _PASSTHROUGH[item.name]
+                    shortcut = (definition.python_name, None, non_null, _NOT_PLAIN, items)
         entry = _plain_leaves[id(field_def)] = (field_def, shortcut)
     return entry[1]
 
@@ -333,15 +339,19 @@ class _Executor(IncrementalExecutor):
                     entry = plain_get(id(field_def))
                     shortcut = entry[1] if entry is not None else _plain_leaf(field_def)
                 if shortcut and not node.arguments:
-                    attribute, leaf, non_null, passthrough = shortcut
+                    attribute, leaf, non_null, passthrough, items = shortcut
                     value = getattr(source_value, attribute, Undefined)
                     if value is None:
                         if not non_null:
                             results[response_name] = None
                             continue
-                    elif type(value) is passthrough:  # a str of a String, an int of an Int…
+                    elif type(value) is passthrough:  # a str of a String, a bool of a Boolean
                         results[response_name] = value
                         continue
+                    elif items is not None:  # a list of them: each item of exactly that type
+                        if type(value) is list and all(type(item) is items for item in value):
+                            results[response_name] = list(value)
+                            continue
                     elif value is not Undefined and not is_awaitable(value):
                         try:
                             coerced = leaf.coerce_output_value(value)

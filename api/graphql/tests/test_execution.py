@@ -96,10 +96,20 @@ PROVOCATIONS = {
     "not an enum value": _leaf(colour="green"),
     "an enum's raw value": _leaf(colour="red"),
     "a str as a DateTime": _leaf(when="yesterday"),
+    "an int among strings": _leaf(tags=["a", 1]),
+    "a None among strings": _leaf(tags=["a", None]),
+    "a tuple of strings": _leaf(tags=("a", "b")),
+    "a string for a list": _leaf(tags="ab"),
     "NaN as a Float": _leaf(ratio=float("nan")),
 }
 
-ACCEPTED = {"plain", "a bool as an Int", "an enum's raw value"}
+ACCEPTED = {
+    "plain",
+    "a bool as an Int",
+    "an enum's raw value",
+    "a tuple of strings",
+    "an int among strings",
+}
 
 
 @pytest.mark.parametrize("label", PROVOCATIONS)
@@ -109,7 +119,8 @@ def test_every_kind_of_leaf_answers_as_graphql_core_does(label):
     root = Root(leaves=[_leaf(), PROVOCATIONS[label], None])
     ours, theirs = _both(provoking, f"{{ leaves {{ {ALL_FIELDS} }} }}", root=root)
     assert ours == theirs
-    # graphql-core takes True as the Int 1 and an enum's value for its member; the rest are errors
+    # graphql-core takes True as the Int 1, 1 as the String "1", an enum's value for its member and
+    # any iterable for a list; the rest are errors
     assert bool(ours["errors"]) is (label not in ACCEPTED)
 
 
