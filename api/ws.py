@@ -12,9 +12,11 @@ Protocol (JSON text frames; see the README, "WebSocket event stream"):
   may read (an event carries its object: ``application.*`` needs ``applications:read``, …); the
   server sends ``{"type": "heartbeat", "time": <unix>}`` every ``WS_HEARTBEAT_SECONDS``; a client
   may send ``{"type": "ping"}`` and gets ``{"type": "pong"}``.
-- Close codes: 4400 bad message, 4401 missing/invalid key or no auth in time, 4403 scope missing
-  or tenant suspended, 4404 unknown host, 4429 rate limited (or too many failed
-  authentications from the address), 1011 a failure on our side (``internal_error``: reconnect),
+- Close codes: 4400 bad message, 4401 missing/invalid key or no auth in time, 4402 the spend
+  cap is reached (``spend_cap_reached``) or an invoice is past due (``payment_required``), 4403
+  scope missing or tenant suspended, 4404 unknown host, 4429 rate limited or the monthly quota
+  used up (``rate_limited``, ``quota_exceeded``; or too many failed authentications from the
+  address), 1011 a failure on our side (``internal_error``: reconnect),
   1013 the database is unavailable (``database_unavailable``: retry after ``retry_after``).
   Every close is preceded by an ``error`` message.
 
@@ -49,6 +51,8 @@ from api.gateway import (
     GatewayError,
     InsufficientScopeError,
     InvalidApiKeyError,
+    LimitExceededError,
+    PaymentRequiredError,
     TenantSuspendedError,
     TooManyFailedAuthenticationsError,
     key_authenticate,
@@ -64,6 +68,7 @@ from tenants.selectors import host_normalize, tenant_for_host
 
 CLOSE_BAD_MESSAGE = 4400
 CLOSE_UNAUTHORIZED = 4401
+CLOSE_PAYMENT_REQUIRED = 4402  # HTTP's 402: the spend cap is reached, or an invoice is past due
 CLOSE_FORBIDDEN = 4403
 CLOSE_UNKNOWN_HOST = 4404
 CLOSE_RATE_LIMITED = 4429
@@ -132,6 +137,13 @@ def _meter(context, *, status: int, started: float, request_id: str) -> None:
         path=ROUTE,
         is_billable=status == 101,
     )
+
+
+@database_sync_to_async
+def limit_refusal(limit):
+    """REST's error for a refused limit, from a consumer (it reads the public plans: the one that
+    lifts it). GraphQL's WebSocket uses it too."""
+    return LimitExceededError.from_result(limit)
 
 
 class BadMessageError(Exception):
@@ -260,17 +272,21 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
                 error.detail,
                 retry_after=error.extra.get("retry_after"),
             )
+        except PaymentRequiredError as error:
+            return await self._refuse(
+                CLOSE_PAYMENT_REQUIRED, error.code, error.detail, **error.extra
+            )
         except GatewayError as error:
             return await self._refuse(CLOSE_BAD_MESSAGE, error.code, error.detail)
         if not limit.allowed:
-            await _meter(context, status=429, started=self.started, request_id=self.request_id)
-            return await self._refuse(
-                CLOSE_RATE_LIMITED,
-                limit.code or "rate_limited",
-                f"Rate limit of the {limit.plan_name} plan reached; retry in "
-                f"{limit.retry_after} s.",
-                retry_after=limit.retry_after,
+            # REST's refusal, word for word: 429 rate_limited or quota_exceeded (with the plan that
+            # lifts it), 402 spend_cap_reached (with the cap and how to raise it)
+            refusal = await limit_refusal(limit)
+            await _meter(
+                context, status=refusal.status, started=self.started, request_id=self.request_id
             )
+            close_code = CLOSE_PAYMENT_REQUIRED if refusal.status == 402 else CLOSE_RATE_LIMITED
+            return await self._refuse(close_code, refusal.code, refusal.detail, **refusal.extra)
         self.context = context
         await _meter(context, status=101, started=self.started, request_id=self.request_id)
         self.group = stream_group(context.tenant.schema_name)
@@ -313,7 +329,7 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
         """Send unless closing: nothing may follow the error message and the close frame (and
         the ASGI server raises on a send after ``websocket.close``)."""
         if not self.is_closing:
-            await self.send(text_data=json.dumps(message, separators=(",", ":")))
+            await self.send(text_data=json.dumps(message, separators=(",", ":"), default=str))
 
     async def _refuse(self, code: int, error_code: str, detail: str, **extra) -> None:
         """The error message, then the close frame; once per connection."""
@@ -325,7 +341,7 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
             if task is not asyncio.current_task():
                 task.cancel()
         try:
-            await self.send(text_data=json.dumps(message, separators=(",", ":")))
+            await self.send(text_data=json.dumps(message, separators=(",", ":"), default=str))
             await self.close(code=code)
         except OSError:
             # The client went away first (uvicorn's ClientDisconnected is an OSError).

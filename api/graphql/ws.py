@@ -7,7 +7,8 @@ The protocol (https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md), 
   key as ``payload.Authorization = "Bearer <key>"`` (or ``payload.key``), or on the handshake's
   ``Authorization`` header — never in the URL (4400). The gateway authenticates it, checks
   ``events:read`` and the rate limit, and meters the connection as one call on ``/v1/graphql``
-  (status 101). Refused: close 4403 (key, scope, suspension), 4429 (limits), 1013 (database);
+  (status 101). Refused: close 4403 (key, scope, suspension), 4429 (rate limit, monthly quota),
+  4402 (the spend cap reached, an invoice past due), 1013 (database);
   otherwise ``connection_ack`` with ``{livemode, tenant}``.
 - ``subscribe {id, payload: {query, variables, operationName}}``: the document passes the same
   limits and cost check as over HTTP (errors come back as ``error`` messages with the REST-style
@@ -35,6 +36,7 @@ from api.gateway import (
     DatabaseUnavailableError,
     GatewayError,
     InvalidApiKeyError,
+    PaymentRequiredError,
     TooManyFailedAuthenticationsError,
     key_authenticate,
     rate_limit_check,
@@ -45,6 +47,7 @@ from api.graphql.context import GraphQLContext
 from api.graphql.errors import GraphQLRequestError, error_format
 from api.graphql.schema import request_prepare, schema
 from api.stream import stream_group
+from api.ws import limit_refusal
 from core.safejson import UnsafeJsonError, json_loads_safe
 
 PROTOCOL = "graphql-transport-ws"
@@ -198,10 +201,17 @@ class GraphQLWebSocketConsumer(AsyncWebsocketConsumer):
             return await self._close(code, f"{error.code}: {error.detail}"[:120])
         except DatabaseUnavailableError as error:
             return await self._close(1013, error.code)
+        except PaymentRequiredError as error:
+            return await self._close(4402, f"{error.code}: {error.detail}"[:120])
         except GatewayError as error:
             return await self._close(4403, f"{error.code}: {error.detail}"[:120])
         if not limit.allowed:
-            await _meter(context, status=429, started=self.started, request_id=self.request_id)
+            refusal = await limit_refusal(limit)  # REST's: 429 or 402 spend_cap_reached
+            await _meter(
+                context, status=refusal.status, started=self.started, request_id=self.request_id
+            )
+            if refusal.status == 402:
+                return await self._close(4402, f"{refusal.code}: {refusal.detail}"[:120])
             return await self._close(4429, f"{limit.code}: retry in {limit.retry_after} s")
         await _meter(context, status=101, started=self.started, request_id=self.request_id)
         self.context = context
