@@ -3,9 +3,10 @@
 Raw secrets are never stored (only an HMAC is), so Swagger UI cannot be handed an existing key:
 the playground issues its own through ``apikeys.services.api_key_create`` — named
 "Playground key — <email>", mode test, expiring after ``PLAYGROUND_KEY_LIFETIME`` — and keeps its
-secret in the server-side session (gone at logout). While that key still works, belongs to this
-member and has the scopes the member's role gets, it is reused; otherwise a new one is issued
-(and the one it replaces is revoked).
+secret in the server-side session. While that key still works, belongs to this member and has the
+scopes the member's role gets, it is reused; otherwise a new one is issued (and the one it
+replaces is revoked). Logging out revokes it (``playground_key_revoke_at_logout``): the secret
+leaves with the session, and a key nobody holds any more should not work for hours after.
 
 Scopes by role: owners, admins and developers get ``all`` (they may create such keys on the keys
 page anyway); viewers, who may not create keys, get read scopes only — a full-access key would let
@@ -92,3 +93,18 @@ def playground_key_issue(request: HttpRequest, *, membership: Membership) -> Pla
     )
     request.session[SESSION_KEY] = {"key_id": issued.api_key.pk, "secret": issued.secret}
     return PlaygroundKey(api_key=issued.api_key, secret=issued.secret)
+
+
+def playground_key_revoke_at_logout(sender, request, user, **_kwargs) -> None:
+    """``user_logged_out`` receiver: revoke the playground key this session held (only a key of
+    this user on this host's tenant; any other id in the session is ignored)."""
+    held = _held(request) if request is not None else None
+    tenant = getattr(request, "tenant", None)
+    if held is None or tenant is None or user is None:
+        return
+    try:
+        api_key = api_key_get(tenant=tenant, key_id=str(held["key_id"]))
+    except NotFoundError:
+        return
+    if api_key.created_by_id == user.pk and api_key.mode == ApiKey.Mode.TEST:
+        api_key_revoke(api_key=api_key, actor=user)

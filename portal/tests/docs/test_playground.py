@@ -87,6 +87,42 @@ def test_the_key_is_reused_while_it_works(portal_client, tenant):
     assert again == first and len(_playground_keys(tenant)) == 1
 
 
+def test_logging_out_revokes_the_playground_key(portal_client, tenant):
+    # given: a member's playground key, working
+    client = portal_client("developer")
+    client.post(URL)
+    secret = _config(client.get(URL))["key"]
+    assert _api(tenant, secret).get("/v1/me").status_code == 200
+
+    # when
+    logged_out = client.post("/accounts/logout/")
+
+    # then: the key is revoked (an event by the member) and refused at once
+    assert logged_out.status_code == 302
+    (api_key,) = _playground_keys(tenant)
+    assert api_key.revoked_at is not None
+    assert ApiKeyEvent.objects.filter(api_key=api_key, action="revoked").count() == 1
+    assert _api(tenant, secret).get("/v1/me").status_code == 401
+
+
+def test_logging_out_revokes_no_other_key(portal_client, tenant, persona):
+    # given: the session names a key that is not this member's playground key
+    from apikeys.services import api_key_create
+
+    client = portal_client("developer")
+    other = api_key_create(tenant=tenant, name="CI", mode="test", actor=persona("owner"))
+    session = client.session
+    session[SESSION_KEY] = {"key_id": other.api_key.pk, "secret": other.secret}
+    session.save()
+
+    # when
+    client.post("/accounts/logout/")
+
+    # then
+    other.api_key.refresh_from_db()
+    assert other.api_key.revoked_at is None
+
+
 def test_a_viewers_key_reads_but_cannot_write(portal_client, tenant):
     from django_tenants.utils import tenant_context
 
