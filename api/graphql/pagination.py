@@ -17,7 +17,7 @@ applications and those applications' messages is three SQL queries, not 1 + n + 
 cost a count per parent).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -79,10 +79,30 @@ def reversed_ordering(ordering: Ordering) -> Ordering:
     )
 
 
+class LazyCursors(Sequence):
+    """The cursors of a page's rows, each encoded when first read: most queries ask for
+    ``nodes`` and ``pageInfo`` only, i.e. for no cursor or for the first and the last."""
+
+    def __init__(self, ordering: Ordering, rows: list):
+        self.ordering, self.rows = ordering, rows
+        self.encoded: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.rows)))]
+        index = range(len(self.rows))[index]  # negative indexes, IndexError
+        if index not in self.encoded:
+            self.encoded[index] = cursor_encode(self.ordering, self.rows[index])
+        return self.encoded[index]
+
+
 @dataclass
 class ConnectionPage:
     rows: list
-    cursors: list[str]
+    cursors: Sequence[str]
     has_next_page: bool
     has_previous_page: bool
     total_count: Callable[[], int] | None = None
@@ -103,7 +123,7 @@ def page_of(queryset: QuerySet, *, ordering: Ordering, page: PageArguments) -> C
         has_next, has_previous = result.has_more, page.after is not None
     return ConnectionPage(
         rows=rows,
-        cursors=[cursor_encode(ordering, row) for row in rows],
+        cursors=LazyCursors(ordering, rows),
         has_next_page=has_next,
         has_previous_page=has_previous,
         total_count=queryset.count,
@@ -177,7 +197,7 @@ def nested_page(batch: NestedBatch, parent) -> ConnectionPage:
         has_next, has_previous = has_more, cursor_given
     return ConnectionPage(
         rows=rows,
-        cursors=[cursor_encode(batch.ordering, row) for row in rows],
+        cursors=LazyCursors(batch.ordering, rows),
         has_next_page=has_next,
         has_previous_page=has_previous,
     )

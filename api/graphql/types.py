@@ -11,7 +11,7 @@ strings, ``…Z``) are the same by construction; only the field names follow Gra
 """
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Generic, NewType, TypeVar
 
 import strawberry
@@ -137,10 +137,18 @@ class PageInfo:
     end_cursor: str | None
 
 
+def _edge_cursor(root: "Edge") -> str:
+    return root.cursors[root.index]
+
+
 @strawberry.type
 class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="The REST cursor after this row.")
-    node: T
+    cursor: str = strawberry.field(
+        resolver=_edge_cursor, description="The REST cursor after this row."
+    )
+    node: T = None
+    cursors: strawberry.Private[Sequence[str]] = ()  # the page's (lazy: ``LazyCursors``)
+    index: strawberry.Private[int] = 0
 
 
 @strawberry.type(description="A Relay connection, paged by keyset cursors.")
@@ -164,8 +172,8 @@ class Connection(Generic[T]):
 def connection_of(page: ConnectionPage, build: Callable, *, group_rows=None) -> Connection:
     group = RowGroup(page.rows if group_rows is None else group_rows)
     edges = [
-        Edge(cursor=cursor, node=build(row, group))
-        for row, cursor in zip(page.rows, page.cursors, strict=True)
+        Edge(node=build(row, group), cursors=page.cursors, index=index)
+        for index, row in enumerate(page.rows)
     ]
     return Connection(
         edges=edges,

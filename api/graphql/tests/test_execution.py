@@ -4,6 +4,7 @@ schema and on a schema built to provoke every way a plain field can go wrong."""
 
 import enum
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 import strawberry
@@ -154,3 +155,19 @@ def test_the_real_schema_answers_as_graphql_core_does(api, api_client, tenant, l
         theirs = execute(schema._schema, document, context_value=GraphQLContext(api_key=key))
     assert ours.errors is None and theirs.errors is None
     assert ours.data == theirs.data == served
+
+
+def test_lazy_cursors_encode_each_row_once_and_only_when_read():
+    from api.graphql.pagination import LazyCursors
+    from api.v1.pagination import Ordering, SortKey, cursor_encode
+
+    rows = [SimpleNamespace(id=f"chl_{n}") for n in range(3)]
+    ordering = Ordering(name="-id", keys=(SortKey("id", descending=True),))
+    cursors = LazyCursors(ordering, rows)
+
+    assert cursors.encoded == {} and len(cursors) == 3  # nothing encoded yet
+    assert cursors[-1] == cursor_encode(ordering, rows[2]) and list(cursors.encoded) == [2]
+    assert list(cursors) == [cursor_encode(ordering, row) for row in rows]
+    assert cursors[0:2] == list(cursors)[:2]
+    with pytest.raises(IndexError):
+        cursors[3]
