@@ -80,6 +80,22 @@ def celery_queues_purge(queues: str) -> None:
             connection.default_channel.queue_purge(queue)
 
 
+def broker_of_its_own(db: int) -> str:
+    """The URL of Redis database ``db`` as a Celery broker, emptied first: for a test's live
+    server and the worker it starts, so that the session's test worker — on the shared test
+    broker, with no private hosts allowed — cannot take their tasks (it would refuse a webhook to
+    the test's local sink). Databases in use: 14 (the portal journey), 15 (the SDKs' platform)."""
+    import redis
+
+    url = f"{settings.REDIS_URL.rsplit('/', 1)[0]}/{db}"
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+    return url
+
+
 def celery_worker_start(
     *,
     queues: str,

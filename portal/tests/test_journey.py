@@ -23,7 +23,7 @@ import httpx
 import pytest
 from django.conf import settings
 
-from core.testing import celery_worker_start, celery_workers_stop, wait_for
+from core.testing import broker_of_its_own, celery_worker_start, celery_workers_stop, wait_for
 from portal.testing import (
     SCREENSHOTS,
     assert_no_console_errors,
@@ -77,19 +77,26 @@ def sink():
 
 
 @pytest.fixture
-def worker(_session_tenants, tmp_path, sink):
+def broker():
+    """The live server's and its worker's own broker (``core.testing.broker_of_its_own``)."""
+    return broker_of_its_own(14)
+
+
+@pytest.fixture
+def worker(_session_tenants, tmp_path, sink, broker):
     process = celery_worker_start(
         queues="default,webhooks,billing",
         log_path=tmp_path / "worker.log",
         pool="solo",
         WEBHOOK_ALLOWED_PRIVATE_HOSTS=sink.host,
+        CELERY_BROKER_URL=broker,
     )
     yield process
     celery_workers_stop([process])
 
 
 def test_sign_up_to_first_call_to_invoice(
-    journey, worker, sink, tmp_path, django_db_blocker, capsys, monkeypatch
+    journey, worker, broker, sink, tmp_path, django_db_blocker, capsys, monkeypatch
 ):
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
     # between pages (the usage flush, the period close) are ordinary synchronous ones.
@@ -97,7 +104,10 @@ def test_sign_up_to_first_call_to_invoice(
     slug, address = journey["slug"], journey["email"]
     with (
         live_server(
-            log_dir=tmp_path, mail_dir=journey["mail_dir"], WEBHOOK_ALLOWED_PRIVATE_HOSTS=sink.host
+            log_dir=tmp_path,
+            mail_dir=journey["mail_dir"],
+            WEBHOOK_ALLOWED_PRIVATE_HOSTS=sink.host,
+            CELERY_BROKER_URL=broker,
         ) as port,
         browser() as chrome,
     ):

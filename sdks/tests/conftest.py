@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from api.testing import NGINX, platform_server
-from core.testing import celery_queues_purge
+from core.testing import broker_of_its_own, celery_queues_purge
 from organisations.services import organisation_provision
 from tenants.models import Domain
 from tenants.services import tenant_delete
@@ -111,12 +111,6 @@ class LivePlatform:
         }
 
 
-def _own_broker_url() -> str:
-    from django.conf import settings
-
-    return f"{settings.REDIS_URL.rsplit('/', 1)[0]}/15"
-
-
 @pytest.fixture(scope="session")
 def live_platform(_session_tenants, django_db_blocker, tmp_path_factory):
     if NGINX is None:
@@ -138,7 +132,7 @@ def live_platform(_session_tenants, django_db_blocker, tmp_path_factory):
             WEBHOOK_ALLOWED_PRIVATE_HOSTS="127.0.0.1",
             # A broker of its own: the session's test worker (conftest.celery_worker_process, no
             # private hosts allowed) must not take this platform's deliveries.
-            CELERY_BROKER_URL=_own_broker_url(),
+            CELERY_BROKER_URL=broker_of_its_own(15),
             WS_HEARTBEAT_SECONDS="5",
         ) as platform:
             base_url = f"http://127.0.0.1:{platform.port}"
