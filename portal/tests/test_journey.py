@@ -95,6 +95,25 @@ def worker(_session_tenants, tmp_path, sink, broker):
     celery_workers_stop([process])
 
 
+def _deliveries_of(slug: str, django_db_blocker) -> str:
+    """What became of the organisation's webhook deliveries (for a failure's message)."""
+    from django_tenants.utils import tenant_context
+
+    from tenants.models import Tenant
+    from webhooks.models import WebhookDelivery
+
+    with django_db_blocker.unblock():
+        found = []
+        for tenant in Tenant.objects.filter(slug=slug):
+            with tenant_context(tenant):
+                found += [
+                    f"{tenant.mode}: {d.status} after {d.attempt_count} attempts, last "
+                    f"{d.last_status_code} {d.last_error!r}, enqueued {d.enqueued_at}"
+                    for d in WebhookDelivery.objects.all()
+                ]
+    return "deliveries: " + ("; ".join(found) or "none")
+
+
 def test_sign_up_to_first_call_to_invoice(
     journey, worker, broker, sink, tmp_path, django_db_blocker, capsys, monkeypatch
 ):
@@ -197,7 +216,10 @@ def test_sign_up_to_first_call_to_invoice(
         shot(page, "11-webhook-detail")
         page.get_by_role("button", name="Send test event").click()
         page.wait_for_url(f"{portal}/webhooks/deliveries/**")
-        wait_for(lambda: sink.requests, timeout=30, message="the sink received nothing")
+        try:
+            wait_for(lambda: sink.requests, timeout=30, message="the sink received nothing")
+        except pytest.fail.Exception:
+            pytest.fail(f"the sink received nothing; {_deliveries_of(slug, django_db_blocker)}")
         received = sink.requests[0]
         assert received.path == "/journey-hook"
         assert json.loads(received.body)["type"] == "ping"
