@@ -133,11 +133,24 @@ def platform_server(
 
 
 def nginx_start(config: str, *, directory: Path) -> subprocess.Popen:
-    """nginx in the foreground with ``config`` (a whole nginx.conf), its files in ``directory``."""
+    """nginx in the foreground with ``config`` (a whole nginx.conf without a ``daemon``
+    directive, as deploy/nginx.conf), its files in ``directory``: ``-g "daemon off;"`` keeps the
+    master this process, so that stopping it stops nginx (a daemonised master outlived every run).
+    """
     (directory / "nginx.conf").write_text(config)
     with open(directory / "nginx.log", "wb") as log:
         return subprocess.Popen(  # noqa: S603 - our own fixed command line
-            [NGINX, "-p", str(directory), "-c", str(directory / "nginx.conf"), "-e", "stderr"],
+            [
+                NGINX,
+                "-p",
+                str(directory),
+                "-c",
+                str(directory / "nginx.conf"),
+                "-e",
+                "stderr",
+                "-g",
+                "daemon off;",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=log,
         )

@@ -12,6 +12,7 @@ import json
 import os
 import shlex
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -80,6 +81,11 @@ def front(_session_api_keys, tmp_path_factory):
         finally:
             nginx.terminate()
             nginx.wait(timeout=10)
+            # and nothing of it is left running (a daemonised master once outlived every run)
+            left = subprocess.run(  # noqa: S603 - our own fixed command line
+                ["pgrep", "-f", f"nginx.*{directory}"], capture_output=True, text=True
+            ).stdout.split()
+            assert left == [], f"nginx processes left running: {left}"
 
 
 def test_an_api_call_through_the_example(front, tenant, live_key):
