@@ -22,8 +22,8 @@ import (
 // time. It speaks RFC 6455 itself (the standard library has no WebSocket client), sends the key
 // in the handshake's Authorization header (never in the URL) and answers pings; heartbeats are
 // not returned. A close is a *StreamClosedError with the close code and the server's last error
-// message (4401 invalid key, 4403 scope, 4429 rate limited, 1011/1013 reconnect). Best effort:
-// catch up with client.Events().List.
+// message (4401 invalid key, 4402 spend cap or past-due invoice, 4403 scope, 4429 rate limited,
+// 1011/1013 reconnect). Best effort: catch up with client.Events().List.
 type Stream struct {
 	conn      net.Conn
 	reader    *bufio.Reader

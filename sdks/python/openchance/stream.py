@@ -8,8 +8,9 @@ The key goes in the handshake's ``Authorization`` header (never in the URL). The
 subscribes to ``events`` once the server welcomes it, answers nothing to heartbeats (they only
 keep the connection open) and yields ``{"type": "event"}`` messages' events. A close is raised as
 ``StreamClosedError`` with the server's close code and its last ``error`` message (4401 invalid
-key, 4403 scope, 4429 rate limited, 1011/1013 reconnect). The stream is best effort: catch up
-on what you missed with ``client.events.list(...)``. Needs the ``websockets`` package.
+key, 4402 spend cap or past-due invoice, 4403 scope, 4429 rate limited, 1011/1013 reconnect).
+The stream is best effort: catch up on what you missed with ``client.events.list(...)``. Needs
+the ``websockets`` package.
 """
 
 from __future__ import annotations

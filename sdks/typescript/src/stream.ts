@@ -9,8 +9,8 @@
  * headers, so there the first message authenticates (`{"type": "auth", "key": …}`) — never the
  * URL. Heartbeats keep the connection open and are not yielded. A close throws
  * `StreamClosedError` with the close code and the server's last `error` message (4401 invalid
- * key, 4403 scope, 4429 rate limited, 1011/1013 reconnect). Best effort: catch up with
- * `oc.events.list()`.
+ * key, 4402 spend cap or past-due invoice, 4403 scope, 4429 rate limited, 1011/1013
+ * reconnect). Best effort: catch up with `oc.events.list()`.
  */
 
 import { OpenChanceError } from "./errors.js";
