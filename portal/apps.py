@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 
 
+def _playground_key_revoke_at_logout(sender, request, user, **_kwargs) -> None:
+    from portal.docs.playground import playground_key_revoke
+
+    if request is not None:
+        playground_key_revoke(request, user=user)
+
+
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Developer portal"
@@ -8,6 +15,4 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out
 
-        from portal.docs.playground import playground_key_revoke_at_logout
-
-        user_logged_out.connect(playground_key_revoke_at_logout, dispatch_uid="playground-logout")
+        user_logged_out.connect(_playground_key_revoke_at_logout, dispatch_uid="playground-logout")

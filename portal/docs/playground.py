@@ -5,8 +5,8 @@ the playground issues its own through ``apikeys.services.api_key_create`` — na
 "Playground key — <email>", mode test, expiring after ``PLAYGROUND_KEY_LIFETIME`` — and keeps its
 secret in the server-side session. While that key still works, belongs to this member and has the
 scopes the member's role gets, it is reused; otherwise a new one is issued (and the one it
-replaces is revoked). Logging out revokes it (``playground_key_revoke_at_logout``): the secret
-leaves with the session, and a key nobody holds any more should not work for hours after.
+replaces is revoked). Logging out revokes it (``playground_key_revoke``, on ``user_logged_out``):
+the secret leaves with the session, and a key nobody holds any more should not work for hours.
 
 Scopes by role: owners, admins and developers get ``all`` (they may create such keys on the keys
 page anyway); viewers, who may not create keys, get read scopes only — a full-access key would let
@@ -95,10 +95,10 @@ def playground_key_issue(request: HttpRequest, *, membership: Membership) -> Pla
     return PlaygroundKey(api_key=issued.api_key, secret=issued.secret)
 
 
-def playground_key_revoke_at_logout(sender, request, user, **_kwargs) -> None:
-    """``user_logged_out`` receiver: revoke the playground key this session held (only a key of
-    this user on this host's tenant; any other id in the session is ignored)."""
-    held = _held(request) if request is not None else None
+def playground_key_revoke(request: HttpRequest, *, user) -> None:
+    """Revoke the playground key this session holds, when it is a test key of ``user`` on this
+    host's tenant (any other id in the session is ignored). Called at logout."""
+    held = _held(request)
     tenant = getattr(request, "tenant", None)
     if held is None or tenant is None or user is None:
         return
