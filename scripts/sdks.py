@@ -179,6 +179,8 @@ def _generate_python(document: Path, output: Path) -> None:
             "none",
             "--config",
             str(config),
+            "--custom-template-path",
+            str(SDKS / "python-templates"),
             "--overwrite",
         ],
         cwd=output.parent,

@@ -4,6 +4,7 @@ and the retry, a verified webhook, a stream event, and the asyncio client — ru
 program would run it, with only sdks/python on the path (the SDK's ``openchance`` package is
 not this repository's ``openchance`` settings package)."""
 
+import subprocess
 import sys
 
 import pytest
@@ -31,3 +32,20 @@ def test_the_python_scenario_sync_and_async(live_platform):
     assert asynchronous["not_found"]["error"] == "NotFoundError", asynchronous
     assert asynchronous["not_found"]["request_id"].startswith("req_"), asynchronous
     assert asynchronous["stream_type"] == "challenge.created", asynchronous
+
+
+def test_the_python_sdk_is_mypy_strict_clean(tmp_path):
+    """The hand-written layer and the generated package pass ``mypy --strict`` (the generator's
+    context-manager methods come from sdks/python-templates/client.py.jinja, typed)."""
+    checked = subprocess.run(  # noqa: S603 - our own fixed command line
+        [
+            sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path),
+            "openchance", "openchance_api",
+        ],
+        cwd=SDKS / "python",
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout[-4000:] + checked.stderr[-2000:]
+    assert "Success: no issues found" in checked.stdout
