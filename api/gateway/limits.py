@@ -29,6 +29,7 @@ from api.gateway.pipeline import (
     CACHE_GENERATION_KEY,
     COUNTER_TTL_SECONDS,
     cache_generation,
+    data_generation_key,
     redis_client,
     redis_state,
     usage_buffer,
@@ -59,6 +60,9 @@ class LimitResult:
     spend_cap_calls: int | None = None
     currency: str = "usd"
     overage_unit_price: Decimal = Decimal(0)
+    # The data generation of the call's schema as the limit script read it (see
+    # ``api.gateway.pipeline.data_generation_bump``); None when Redis is unreachable.
+    data_generation: int | None = None
 
     def headers(self) -> dict[str, str]:
         window = max(1, math.ceil(self.limit / max(self.rate_per_second, 1)))
@@ -153,6 +157,7 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1, is_counted: bool = T
         _bucket_key(context),
         f"oc:calls:{context.organisation.pk}:{period_suffix}",  # live calls of the month
         CACHE_GENERATION_KEY,
+        data_generation_key(context.tenant.schema_name),
     ]
     reply = None
     if redis_state.is_available:
@@ -189,7 +194,9 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1, is_counted: bool = T
             is_degraded=True,
             **common,
         )
-    allowed, code, tokens, retry_ms, used, generation = (int(value) for value in reply)
+    allowed, code, tokens, retry_ms, used, generation, data_generation = (
+        int(value) for value in reply
+    )
     cache_generation.seen(generation)
     retry_after = None
     if code == 1:
@@ -204,6 +211,7 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1, is_counted: bool = T
         retry_after=retry_after,
         period_calls=used,
         is_degraded=False,
+        data_generation=data_generation,
         **common,
     )
 

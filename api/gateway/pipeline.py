@@ -25,17 +25,24 @@ from metering.records import USAGE_STREAM
 logger = logging.getLogger(__name__)
 
 
-# KEYS: bucket, period counter (live calls of the month), cache invalidation generation.
+# KEYS: bucket, period counter (live calls of the month), cache invalidation generation, the
+# data generation of the call's schema (``data_generation``).
 # ARGV: rate/s, burst, cost, count the call (1/0), hard cap (0: none), counter seed, counter ttl,
 # spend cap in calls (-1: none; the organisation's CallLimits.spend_cap_calls).
 # Returns {allowed, code (0 ok, 1 rate, 2 quota, 3 spend cap), tokens left, retry after ms,
-# period calls, invalidation generation}. The clock is Redis's own (TIME), so every process agrees
-# on it. The quota and the spend cap compare the counter before counting the call, in the script,
-# so however many processes call at once no more than the cap's calls are ever let through.
+# period calls, invalidation generation, data generation}. The clock is Redis's own (TIME), so
+# every process agrees on it. The quota and the spend cap compare the counter before counting the
+# call, in the script, so however many processes call at once no more than the cap's calls are
+# ever let through.
 _LIMIT_LUA = """
 local generation = tonumber(redis.call('GET', KEYS[3]) or '0')
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local data = redis.call('GET', KEYS[4])
+if not data then
+  data = t[1] .. string.format('%06d', tonumber(t[2]))
+  redis.call('SET', KEYS[4], data)
+end
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
@@ -55,16 +62,17 @@ end
 tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000)
 local ttl = math.ceil(burst * 1000 / rate) + 1000
 if cap > 0 and used >= cap then
-  return {0, 2, math.floor(tokens), 0, used, generation}
+  return {0, 2, math.floor(tokens), 0, used, generation, data}
 end
 local spend_cap = tonumber(ARGV[8] or '-1')
 if spend_cap >= 0 and used >= spend_cap then
-  return {0, 3, math.floor(tokens), 0, used, generation}
+  return {0, 3, math.floor(tokens), 0, used, generation, data}
 end
 if tokens < cost then
   redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
   redis.call('PEXPIRE', KEYS[1], ttl)
-  return {0, 1, math.floor(tokens), math.ceil((cost - tokens) * 1000 / rate), used, generation}
+  local retry = math.ceil((cost - tokens) * 1000 / rate)
+  return {0, 1, math.floor(tokens), retry, used, generation, data}
 end
 tokens = tokens - cost
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
@@ -72,12 +80,12 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 if count_call == 1 then
   used = redis.call('INCR', KEYS[2])
 end
-return {1, 0, math.floor(tokens), 0, used, generation}
+return {1, 0, math.floor(tokens), 0, used, generation, data}
 """
 _LIMIT_SHA = hashlib.sha1(_LIMIT_LUA.encode()).hexdigest()  # noqa: S324 - Redis's script id
 COUNTER_TTL_SECONDS = 40 * 24 * 3600
 CACHE_GENERATION_KEY = "oc:cache-generation"
-LIMIT_SCRIPT_KEYS = 3
+LIMIT_SCRIPT_KEYS = 4
 
 
 class _RedisState:
@@ -153,6 +161,39 @@ class _CacheGeneration:
 
 
 cache_generation = _CacheGeneration()
+
+
+# The data generation of a schema: a number that changes whenever anything in the schema may
+# have changed, read by every call's limit script (KEYS[4]) and moved by ``data_generation_bump``
+# after each committed write. Where the key is missing (never set, or Redis restarted and kept
+# nothing) it starts at Redis's clock in microseconds, so a generation is never handed out twice
+# and an answer cached under an earlier one can never match again.
+_DATA_GENERATION_BUMP_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  local t = redis.call('TIME')
+  redis.call('SET', KEYS[1], t[1] .. string.format('%06d', tonumber(t[2])))
+end
+return redis.call('INCR', KEYS[1])
+"""
+
+
+def data_generation_key(schema_name: str) -> str:
+    return f"oc:data-gen:{schema_name}"
+
+
+def data_generation_bump(schema_name: str) -> int | None:
+    """Move the data generation of ``schema_name`` (after a committed write to it); returns the
+    new one, or None when Redis is unreachable (readers then serve cached answers until their
+    time-to-live ends)."""
+    if not redis_state.is_available:
+        return None
+    try:
+        return int(
+            redis_client().eval(_DATA_GENERATION_BUMP_LUA, 1, data_generation_key(schema_name))
+        )
+    except RedisError as exc:
+        redis_state.failed(exc)
+        return None
 
 
 def redis_client():
