@@ -17,7 +17,7 @@ from collections import deque
 
 from django.conf import settings
 from django_redis import get_redis_connection
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import DataError, NoScriptError, RedisError, ResponseError
 
 from core.cache import freshness
 from metering.records import USAGE_STREAM
@@ -251,13 +251,11 @@ class _UsageBuffer:
         if limit_args is None and not records:
             return None
         redis = redis_client()
-        pipe = redis.pipeline(transaction=False)
+        commands = [_packed(("XADD", USAGE_STREAM, "*", *_flat(fields))) for fields in records]
         if limit_args is not None:
-            pipe.evalsha(_LIMIT_SHA, LIMIT_SCRIPT_KEYS, *limit_args)
-        for fields in records:
-            pipe.xadd(USAGE_STREAM, fields)
+            commands.insert(0, _packed(("EVALSHA", _LIMIT_SHA, LIMIT_SCRIPT_KEYS, *limit_args)))
         try:
-            replies = pipe.execute(raise_on_error=False)
+            replies = _pipeline_execute(redis, commands)
         except RedisError:
             self._give_back(records)
             raise
@@ -307,3 +305,52 @@ class _UsageBuffer:
 
 usage_buffer = _UsageBuffer()
 atexit.register(usage_buffer.push)
+
+
+def _packed(arguments) -> bytes:
+    """One command as RESP bytes, as redis-py's encoder writes it (text as UTF-8, integers in
+    decimal) but without its per-argument dispatch: a call's limit script and usage record
+    take ~50 µs of CPU packed and sent this way against ~100 µs through redis-py's pipeline
+    (README, Benchmarks). Anything but text, bytes and integers is refused, as redis-py does."""
+    parts = [b"*%d\r\n" % len(arguments)]
+    for argument in arguments:
+        kind = type(argument)
+        if kind is str:
+            data = argument.encode()
+        elif kind is int:
+            data = b"%d" % argument
+        elif kind is bytes:
+            data = argument
+        else:
+            raise DataError(f"Invalid input of type {kind.__name__!r} for a Redis command")
+        parts.append(b"$%d\r\n%b\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
+def _flat(fields: dict[str, str]) -> list[str]:
+    return [item for pair in fields.items() for item in pair]
+
+
+def _pipeline_execute(redis, commands: list[bytes]) -> list:
+    """The replies to ``commands`` (``_packed``), sent in one round trip: what redis-py's
+    non-transactional pipeline does — a connection of the client's pool, the connection's own
+    reconnect-and-retry policy around the whole exchange (a dropped connection is reopened and
+    the batch sent again, as ``Pipeline.execute`` does), an error reply kept as that command's
+    reply while the others are still read — without re-encoding every argument."""
+    pool = redis.connection_pool
+    connection = pool.get_connection()
+
+    def exchange() -> list:
+        connection.send_packed_command(commands)
+        replies = []
+        for _ in commands:
+            try:
+                replies.append(connection.read_response())
+            except ResponseError as error:
+                replies.append(error)
+        return replies
+
+    try:
+        return connection.retry.call_with_retry(exchange, lambda _error: connection.disconnect())
+    finally:
+        pool.release(connection)

@@ -1,0 +1,75 @@
+"""The gateway's round trip packs its commands itself (``api.gateway.pipeline._packed``) and sends
+them through redis-py's connection: the bytes must be exactly what redis-py would send, anything
+redis-py refuses must be refused, and a connection Redis dropped between two calls must be
+reopened and the batch sent again, as redis-py's pipeline does."""
+
+import pytest
+import redis as redis_py
+from django.conf import settings
+from redis.connection import Connection
+from redis.exceptions import DataError, ResponseError
+
+from api.gateway.pipeline import _packed, _pipeline_execute, redis_client
+
+ARGUMENT_FAMILIES = [
+    ("PING",),
+    ("SET", "k", ""),  # empty text
+    ("SET", "k", "ascii value with spaces"),
+    ("SET", "k", "é ü ß — 漢字 😀"),  # multi-byte UTF-8: length in bytes, not characters
+    ("SET", "k", "line\r\nbreak\x00nul"),  # bytes that would split RESP if it were unframed
+    ("INCRBY", "k", 0),
+    ("INCRBY", "k", -17),
+    ("INCRBY", "k", 2**63 - 1),
+    ("INCRBY", "k", 10**30),  # redis-py sends it; Redis refuses it
+    ("SET", b"raw-key", b"\xff\xfe raw bytes"),
+    ("EVALSHA", "0" * 40, 4, "a", "b", "c", "d", 1, 2, 3, 1, 0, 0, 3456000, -1),
+    ("XADD", "stream", "*", *(f"f{index}" for index in range(34))),
+]
+
+
+@pytest.mark.parametrize("arguments", ARGUMENT_FAMILIES, ids=lambda a: str(a[0]) + str(len(a)))
+def test_commands_are_packed_exactly_as_redis_py_packs_them(arguments):
+    expected = b"".join(Connection().pack_command(*arguments))
+    assert _packed(arguments) == expected
+
+
+@pytest.mark.parametrize("value", [True, 1.5, None, object(), ["list"]])
+def test_what_redis_py_refuses_is_refused(value):
+    with pytest.raises(DataError):
+        _packed(("SET", "k", value))
+
+
+def test_error_replies_stay_with_their_command_and_the_rest_are_read():
+    redis = redis_client()
+    redis.delete("oc:test:packing")
+    replies = _pipeline_execute(
+        redis,
+        [
+            _packed(("SET", "oc:test:packing", "text")),
+            _packed(("INCR", "oc:test:packing")),  # not an integer: an error reply
+            _packed(("GET", "oc:test:packing")),
+        ],
+    )
+    assert replies[0] is True or replies[0] == b"OK"
+    assert isinstance(replies[1], ResponseError)
+    assert replies[2] == b"text"
+    # The connection is still in step: the next exchange reads its own replies.
+    assert _pipeline_execute(redis, [_packed(("PING",))]) in ([True], [b"PONG"])
+    redis.delete("oc:test:packing")
+
+
+def test_a_connection_redis_dropped_is_reopened_and_the_batch_sent_again():
+    redis = redis_client()
+    (client_id,) = _pipeline_execute(redis, [_packed(("CLIENT", "ID"))])  # the pooled connection
+    killer = redis_py.Redis.from_url(settings.REDIS_URL)
+    try:
+        assert killer.execute_command("CLIENT", "KILL", "ID", client_id) == 1
+    finally:
+        killer.close()
+    replies = _pipeline_execute(
+        redis, [_packed(("SET", "oc:test:packing", "after")), _packed(("GET", "oc:test:packing"))]
+    )
+    assert replies[1] == b"after"
+    (new_id,) = _pipeline_execute(redis, [_packed(("CLIENT", "ID"))])
+    assert new_id != client_id  # it really was a new connection
+    redis.delete("oc:test:packing")
