@@ -5,7 +5,11 @@ Variants, each in a server process of its own (one worker process, ``DEBUG`` off
 - ``bare``: a bare DRF ``APIView``, no middleware, no database (``bench.gateway_app.bare_*``):
   the ceiling for any DRF-served call;
 - ``me``: ``GET /v1/me`` through the whole platform (middleware, key, limits, metering);
-- ``list``: ``GET /v1/challenges?limit=10`` over a tenant holding 1,000 challenges.
+- ``list``: ``GET /v1/challenges?limit=10`` over a tenant holding 1,000 challenges, as served
+  (repeated, so after the first call the response cache of read routes answers: README,
+  *Response cache*);
+- ``list-uncached``: the same with the response cache off (``API_RESPONSE_CACHE_SECONDS=0``):
+  every call parses, queries and renders, as a list whose answer is not cached does.
 
 Each runs under every server of ``BENCH_SERVERS`` (default ``make-run,gunicorn,granian,uvicorn``:
 ``make run``'s topology — ``scripts/run.py``'s nginx in front of granian, one web worker, through
@@ -88,6 +92,8 @@ class Variant:
     path: str
     is_platform: bool  # served by the platform (counters at /bench/stats, a key, a tenant host)
     goal: float | None = None  # ratio to the bare view
+    env: tuple[tuple[str, str], ...] = ()  # the server's environment, besides the settings
+    note: str = ""  # printed beside the ratio when there is no goal
 
 
 PLATFORM_SETTINGS = "bench.gateway_app.settings"  # the platform's, plus SQL/Redis counters
@@ -120,6 +126,17 @@ VARIANTS = (
         "/v1/challenges?limit=10",
         is_platform=True,
         goal=0.4,
+    ),
+    Variant(
+        "list-uncached",
+        "the same list, response cache off",
+        PLATFORM_SETTINGS,
+        "openchance.wsgi:application",
+        "openchance.asgi:application",
+        "/v1/challenges?limit=10",
+        is_platform=True,
+        env=(("API_RESPONSE_CACHE_SECONDS", "0"),),
+        note="every call queries and renders: what a list costs whose answer is not cached",
     ),
 )
 SERVER_LABELS = {
@@ -181,11 +198,14 @@ def server_start(server: str, variant: Variant, stack: ExitStack) -> Server:
                 DJANGO_SETTINGS_MODULE=variant.settings,
                 DEBUG="false",
                 WEB_THREADS=str(THREADS),
+                **dict(variant.env),
             )
         )
         return Server(server, variant, platform.port, platform.process, stop=platform.stop)
     port = free_port()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE=variant.settings, DEBUG="false")
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE=variant.settings, DEBUG="false", **dict(variant.env)
+    )
     env.setdefault("OPENCHANCE_ENV", "local")
     process = subprocess.Popen(  # noqa: S603 - our own fixed command line
         server_command(server, variant, port), cwd=BASE_DIR, env=env, start_new_session=True
@@ -405,13 +425,17 @@ def report(results: Results, servers: list[Server], load: tuple[float, float]) -
                 f"  p99 {alone.p99_ms:5.2f} ms | RSS {rss[slot]:4.0f} MiB"
             )
             print(line)
-            if variant.goal is not None:
+            if variant.is_platform:
                 ratio = loaded.requests_per_second / bare.requests_per_second
                 count = results.counts[slot]
                 requests = max(count["requests"], 1)
-                verdict = "met" if ratio >= variant.goal else "NOT met"
+                if variant.goal is not None:
+                    verdict = "met" if ratio >= variant.goal else "NOT met"
+                    verdict = f"goal >= {variant.goal}: {verdict}"
+                else:
+                    verdict = variant.note
                 print(
-                    f"      ratio to the bare view {ratio:.2f} (goal >= {variant.goal}: {verdict})"
+                    f"      ratio to the bare view {ratio:.2f} ({verdict})"
                     f"   added p99 (1 conn) {alone.p99_ms - bare_latency.p99_ms:+.2f} ms"
                     f"   SQL/request {count['sql'] / requests:.4f}"
                     f" ({count['requests_with_sql']} of {count['requests']} requests ran any)"

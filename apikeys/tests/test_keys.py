@@ -1,10 +1,13 @@
 """API keys: format, storage (hash only), create / revoke / roll, provisioning with keys."""
 
+import hashlib
+import hmac
 import json
 import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from api.gateway import InvalidApiKeyError, key_authenticate, key_cache_clear
@@ -144,3 +147,9 @@ def test_roll_grace_period_is_between_0_hours_and_7_days(tenant, grace):
         api_key_roll(api_key=first.api_key, grace_period=grace)
 
     assert first.api_key.secrets.count() == 1
+
+
+def test_the_hash_is_hmac_sha256_under_the_pepper_so_stored_hashes_keep_verifying():
+    for raw in ("oc_live_" + "a" * 32, "oc_test_é", ""):
+        expected = hmac.new(settings.API_KEY_PEPPER.encode(), raw.encode(), hashlib.sha256)
+        assert api_key_hash(raw) == expected.hexdigest()
