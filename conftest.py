@@ -159,10 +159,13 @@ def other_tenant_client(other_tenant):
 @pytest.fixture(autouse=True)
 def _fresh_gateway_cache():
     from api.gateway import key_cache_clear
+    from api.response_cache import response_cache
 
     key_cache_clear()
+    response_cache.clear()
     yield
     key_cache_clear()
+    response_cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,9 @@ A subclass declares:
   methods ``challenges:write`` (None: any valid key will do, as for /v1/me);
 - ``cost`` — tokens per call (search and batch endpoints cost more);
 - ``rate_limit`` — an extra limit of its own per key in django-ratelimit syntax (``"10/m"``);
+- ``is_response_cached`` — GET answers are kept in ``api.response_cache`` (only for routes whose
+  answer is a pure function of the schema's data, the path, the query string and the key's
+  scopes); a hit skips the handler, never the gateway;
 - ``is_billing_route`` — billing's own routes (``api.v1.billing``): rate limited, metered, but
   neither billed nor counted toward the period, and never refused by the quota, the spend cap or
   a restriction (402), so a blocked organisation can read its bill and raise its cap.
@@ -59,6 +62,7 @@ from api.gateway import (
 )
 from api.parsers import SafeJSONParser
 from api.redaction import excerpt_redact
+from api.response_cache import response_cache_get, response_cache_key, response_cache_put
 from apikeys.scopes import scope_required
 from core.context import request_context_update
 from core.problems import problem_response
@@ -118,6 +122,7 @@ class ApiView(APIView):
     cost: int = 1
     rate_limit: str | None = None
     is_billing_route: bool = False
+    is_response_cached: bool = False
 
     renderer_classes = [JsonRenderer]
     parser_classes = [SafeJSONParser]
@@ -127,6 +132,8 @@ class ApiView(APIView):
 
     api_context = None
     limit_result = None
+    # The response cache key of this call when its answer is to be stored (a lookup missed).
+    response_cache_key = None
     # True for the catch-all view of paths that match no route (``api.views.UnknownRouteView``).
     is_unmatched_route = False
 
@@ -254,6 +261,30 @@ class ApiView(APIView):
         if self.throttle_classes:
             self.check_throttles(request)
         self.gateway_enter(request)
+        self._response_cache_lookup(request)
+
+    # --- the response cache (api.response_cache)
+
+    def _response_cache_lookup(self, request) -> None:
+        """After the gateway passed (key verified, limits charged, scope checked): on a hit, the
+        handler DRF calls next (``self.get``) becomes one answering the stored response; on a
+        miss, ``response_cache_key`` is kept for ``_response_cache_store``."""
+        self.response_cache_key = None
+        if not self.is_response_cached or request.method != "GET":
+            return
+        key = response_cache_key(request, data_generation=self.limit_result.data_generation)
+        if key is None:
+            return
+        cached = response_cache_get(key)
+        if cached is None:
+            self.response_cache_key = key
+            return
+        self.get = lambda request, *args, **kwargs: cached.response()
+
+    def _response_cache_store(self, response) -> None:
+        """Keep the rendered answer of a call whose lookup missed (a 200 of the view only)."""
+        if self.response_cache_key is not None:
+            response_cache_put(self.response_cache_key, response)
 
     def _renderer_negotiated(self, request):
         accept = request._request.META.get("HTTP_ACCEPT")
@@ -276,7 +307,7 @@ class ApiView(APIView):
 
     def dispatch(self, request, *args, **kwargs):
         started = time.perf_counter()
-        self.api_context = self.limit_result = None
+        self.api_context = self.limit_result = self.response_cache_key = None
         previous_tenant = connection.tenant
         try:
             response = self._response_rendered(request, *args, **kwargs)
@@ -300,6 +331,7 @@ class ApiView(APIView):
             response = super().dispatch(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
+            self._response_cache_store(response)
         except Exception:
             logger.exception(
                 "unhandled error around %s (request %s)",

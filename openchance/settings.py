@@ -446,6 +446,14 @@ API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=5.0)
 # that every call's Redis round trip carries (a change made through a service then reaches every
 # process at its next call; one written to PostgreSQL by hand, within this).
 API_KEY_CACHE_CONFIRMED_SECONDS = env.float("API_KEY_CACHE_CONFIRMED_SECONDS", default=120.0)
+# The in-process cache of the marketplace read routes' answers (api/response_cache.py): an entry
+# lives at most this long — the bound on writes its invalidation cannot see (psql by hand, a bump
+# lost while Redis was unreachable). 0 turns it off (no lookup, no store).
+API_RESPONSE_CACHE_SECONDS = env.float("API_RESPONSE_CACHE_SECONDS", default=10.0)
+# Its bounds in one process: entries, bytes, and the largest body it stores.
+API_RESPONSE_CACHE_MAX_ENTRIES = env.int("API_RESPONSE_CACHE_MAX_ENTRIES", default=2_000)
+API_RESPONSE_CACHE_MAX_BYTES = env.int("API_RESPONSE_CACHE_MAX_BYTES", default=64 * 1024 * 1024)
+API_RESPONSE_CACHE_MAX_BODY_BYTES = env.int("API_RESPONSE_CACHE_MAX_BODY_BYTES", default=256 * 1024)
 # Failed authentications (well-formed keys that are unknown, revoked, expired…) one client address
 # may make per window before keys it presents cost no more lookups (429; api/gateway/auth_guard.py).
 # Tests default to a high limit: the whole suite calls from 127.0.0.1, and it is not a flood.

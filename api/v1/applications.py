@@ -104,6 +104,8 @@ class ApplicationView(ApiView):
 
 @extend_schema(tags=["Applications"], parameters=[path_parameter("challenge_id")])
 class ChallengeApplicationListView(ApplicationView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="challenge_applications_list",
         summary="List a challenge's applications",
@@ -156,6 +158,8 @@ class ChallengeApplicationListView(ApplicationView):
 
 @extend_schema(tags=["Applications"])
 class ApplicationListView(ApplicationView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="applications_list",
         summary="List applications",
@@ -168,6 +172,8 @@ class ApplicationListView(ApplicationView):
 
 @extend_schema(tags=["Applications"], parameters=[path_parameter("application_id")])
 class ApplicationDetailView(ApplicationView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="applications_retrieve",
         summary="Retrieve an application",

@@ -141,6 +141,8 @@ class ChallengeView(ApiView):
 
 @extend_schema(tags=["Challenges"])
 class ChallengeListView(ChallengeView):
+    is_response_cached = True
+
     def initial(self, request, *args, **kwargs):
         # Weigh the call before the gateway takes its tokens.
         self.cost = SEARCH_COST if request.query_params.get("search") else type(self).cost
@@ -203,6 +205,8 @@ class ChallengeListView(ChallengeView):
 
 @extend_schema(tags=["Challenges"], parameters=[path_parameter("challenge_id")])
 class ChallengeDetailView(ChallengeView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="challenges_retrieve",
         summary="Retrieve a challenge",

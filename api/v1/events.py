@@ -56,6 +56,8 @@ class EventView(ApiView):
 
 @extend_schema(tags=["Events"])
 class EventListView(EventView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="events_list",
         summary="List events",
@@ -91,6 +93,8 @@ class EventListView(EventView):
 
 @extend_schema(tags=["Events"], parameters=[path_parameter("event_id")])
 class EventDetailView(EventView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="events_retrieve", summary="Retrieve an event", responses=io.EventSerializer
     )

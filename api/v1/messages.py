@@ -92,6 +92,8 @@ class MessageView(ApiView):
 
 @extend_schema(tags=["Messages"], parameters=[path_parameter("application_id")])
 class ApplicationMessageListView(MessageView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="application_messages_list",
         summary="List an application's messages",
@@ -129,6 +131,8 @@ class ApplicationMessageListView(MessageView):
 
 @extend_schema(tags=["Messages"])
 class MessageListView(MessageView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="messages_list",
         summary="List messages",
@@ -141,6 +145,8 @@ class MessageListView(MessageView):
 
 @extend_schema(tags=["Messages"], parameters=[path_parameter("message_id")])
 class MessageDetailView(MessageView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="messages_retrieve",
         summary="Retrieve a message",

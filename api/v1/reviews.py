@@ -64,6 +64,8 @@ class ReviewView(ApiView):
 
 @extend_schema(tags=["Reviews"])
 class ReviewListView(ReviewView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="reviews_list",
         summary="List reviews",
@@ -120,6 +122,8 @@ class ReviewListView(ReviewView):
 
 @extend_schema(tags=["Reviews"], parameters=[path_parameter("review_id")])
 class ReviewDetailView(ReviewView):
+    is_response_cached = True
+
     @extend_schema(
         operation_id="reviews_retrieve",
         summary="Retrieve a review",
