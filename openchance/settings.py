@@ -110,6 +110,14 @@ MIDDLEWARE = [
     # allauth refuses to start unless it is listed here; inside PageMiddleware it sees the user.
     "allauth.account.middleware.AccountMiddleware",
 ]
+# An API call (/v1/…, the probes) served by openchance.wsgi.PlatformWsgiHandler runs MIDDLEWARE
+# without these two, which pass it through untouched: PageMiddleware skips API paths, and allauth's
+# only serves its account pages (a context, and a redirect for a 404 at /accounts/).
+API_PASS_THROUGH_MIDDLEWARE = (
+    "core.middleware.PageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+)
+API_MIDDLEWARE = [path for path in MIDDLEWARE if path not in API_PASS_THROUGH_MIDDLEWARE]
 # Run in this order by core.middleware.PageMiddleware for portal, admin and docs pages only.
 PAGE_MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",

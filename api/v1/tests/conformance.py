@@ -1,8 +1,9 @@
 """The schemathesis harness shared by the /v1 conformance tests.
 
 schemathesis drives operations of the published OpenAPI document against the app (in-process
-WSGI, the full middleware stack, real PostgreSQL and Redis) and checks each answer: no 5xx, a
-documented status, the documented content type and a body matching the documented schema.
+WSGI through the product's handler, ``openchance.wsgi.PlatformWsgiHandler``; real PostgreSQL and
+Redis) and checks each answer: no 5xx, a documented status, the documented content type and a
+body matching the documented schema.
 
 Two runs: ``conformance_failures`` exercises each operation on its own (generated path ids, then
 the ids of real objects); ``stateful_run`` is schemathesis' stateful phase, chaining operations
@@ -30,7 +31,6 @@ from dataclasses import dataclass, field
 
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, reject, settings
 from hypothesis import strategies as st
@@ -52,6 +52,7 @@ from schemathesis.specs.openapi.checks import (
 
 from api.gateway import rate_limit_reset
 from core.testing import host_of
+from openchance.wsgi import PlatformWsgiHandler
 
 CHECKS = [
     not_a_server_error,
@@ -74,7 +75,8 @@ def _in_process_wsgi_app():
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield get_wsgi_application()
+        # The product's handler (its shorter API chain included), as granian serves it.
+        yield PlatformWsgiHandler()
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
