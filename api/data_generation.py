@@ -68,7 +68,7 @@ def statement_is_write(sql) -> bool:
 
 
 @dataclass(frozen=True)
-class _GenerationBump:
+class DataGenerationBump:
     """The on-commit callback moving one schema's data generation; equal by schema, which is how
     a transaction registers one per schema."""
 
@@ -89,14 +89,14 @@ def schema_write_pending(connection, schema_name: str) -> bool:
     if not connection.in_atomic_block:
         return False
     return any(
-        isinstance(callback, _GenerationBump) and callback.schema_name == schema_name
+        isinstance(callback, DataGenerationBump) and callback.schema_name == schema_name
         for _savepoints, callback, _robust in connection.run_on_commit
     )
 
 
 def schema_written(connection, schema_name: str) -> None:
     """Record a write to ``schema_name`` on ``connection``: bump after the commit (see module)."""
-    bump = _GenerationBump(schema_name)
+    bump = DataGenerationBump(schema_name)
     if not connection.in_atomic_block:
         bump()  # autocommit: committed already (manual transaction management: see module)
     elif not schema_write_pending(connection, schema_name):
