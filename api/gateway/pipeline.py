@@ -340,8 +340,10 @@ def _pipeline_execute(redis, commands: list[bytes]) -> list:
     pool = redis.connection_pool
     connection = pool.get_connection()
 
+    packed = b"".join(commands)  # one write (redis-py sends each item of a list on its own)
+
     def exchange() -> list:
-        connection.send_packed_command(commands)
+        connection.send_packed_command([packed])
         replies = []
         for _ in commands:
             try:
