@@ -17,6 +17,7 @@ from collections import deque
 
 from django.conf import settings
 from django_redis import get_redis_connection
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import DataError, NoScriptError, RedisError, ResponseError
 
 from core.cache import freshness
@@ -331,28 +332,61 @@ def _flat(fields: dict[str, str]) -> list[str]:
     return [item for pair in fields.items() for item in pair]
 
 
+class _ThreadConnection(threading.local):
+    """Each thread's own connection for the gateway's round trip (``_pipeline_execute``)."""
+
+    connection = None
+    owner: tuple | None = None  # (pid, pool): a forked child or another client starts afresh
+
+
+_thread_connection = _ThreadConnection()
+
+
+def _connection_of_thread(redis):
+    """This thread's connection to ``redis``'s server, made with its pool's settings but held by
+    the thread rather than checked out of the pool per call: a checkout takes the pool's lock,
+    records metrics and asks the socket whether it holds unread data (a non-blocking read and two
+    timeout changes), which under a few server threads costs more than the exchange itself. Never
+    holding unread data is this module's own guarantee instead (``_pipeline_execute``)."""
+    local = _thread_connection
+    owner = (os.getpid(), redis.connection_pool)
+    if local.connection is None or local.owner != owner:
+        pool = redis.connection_pool
+        local.connection = pool.connection_class(**pool.connection_kwargs)
+        local.owner = owner
+    return local.connection
+
+
 def _pipeline_execute(redis, commands: list[bytes]) -> list:
-    """The replies to ``commands`` (``_packed``), sent in one round trip: what redis-py's
-    non-transactional pipeline does — a connection of the client's pool, the connection's own
-    reconnect-and-retry policy around the whole exchange (a dropped connection is reopened and
-    the batch sent again, as ``Pipeline.execute`` does), an error reply kept as that command's
-    reply while the others are still read — without re-encoding every argument."""
-    pool = redis.connection_pool
-    connection = pool.get_connection()
+    """The replies to ``commands`` (``_packed``), sent in one round trip on the thread's own
+    connection (``_connection_of_thread``), as redis-py's non-transactional pipeline sends them:
+    an error reply is kept as that command's reply while the others are still read.
 
+    A connection Redis closed while it sat unused (a restart, ``CLIENT KILL``, an idle timeout)
+    is found when the exchange fails with a ``ConnectionError``: it is reopened and the batch sent
+    once more — what redis-py's pool does when it finds such a connection at checkout, found here
+    after the attempt rather than by a probe before every call. A connection opened for this
+    very call is not tried twice, nor is any exchange after a timeout (Redis may have run the
+    script: a second run would take its tokens twice). Whatever interrupts an exchange closes
+    the connection, so no reply is ever left unread for the next one to take as its own."""
+    connection = _connection_of_thread(redis)
     packed = b"".join(commands)  # one write (redis-py sends each item of a list on its own)
-
-    def exchange() -> list:
-        connection.send_packed_command([packed])
-        replies = []
-        for _ in commands:
-            try:
-                replies.append(connection.read_response())
-            except ResponseError as error:
-                replies.append(error)
-        return replies
-
-    try:
-        return connection.retry.call_with_retry(exchange, lambda _error: connection.disconnect())
-    finally:
-        pool.release(connection)
+    may_be_stale = connection._sock is not None
+    while True:
+        try:
+            connection.send_packed_command([packed], check_health=False)
+            replies = []
+            for _ in commands:
+                try:
+                    replies.append(connection.read_response())
+                except ResponseError as error:
+                    replies.append(error)
+            return replies
+        except RedisConnectionError:
+            connection.disconnect()
+            if not may_be_stale:
+                raise
+            may_be_stale = False
+        except BaseException:
+            connection.disconnect()
+            raise

@@ -1,15 +1,17 @@
 """The gateway's round trip packs its commands itself (``api.gateway.pipeline._packed``) and sends
-them through redis-py's connection: the bytes must be exactly what redis-py would send, anything
-redis-py refuses must be refused, and a connection Redis dropped between two calls must be
-reopened and the batch sent again, as redis-py's pipeline does."""
+them on the thread's own redis-py connection: the bytes must be exactly what redis-py would send,
+anything redis-py refuses must be refused, a connection Redis dropped between two calls must be
+reopened and the batch sent again (as redis-py's pool does at checkout), and nothing that may
+have run — a timed-out command — is ever sent twice or leaves its reply to the next exchange."""
 
 import pytest
 import redis as redis_py
 from django.conf import settings
 from redis.connection import Connection
-from redis.exceptions import DataError, ResponseError
+from redis.exceptions import ConnectionError, DataError, ResponseError, TimeoutError
 
 from api.gateway.pipeline import _packed, _pipeline_execute, redis_client
+from api.testing import free_port
 
 ARGUMENT_FAMILIES = [
     ("PING",),
@@ -73,3 +75,27 @@ def test_a_connection_redis_dropped_is_reopened_and_the_batch_sent_again():
     (new_id,) = _pipeline_execute(redis, [_packed(("CLIENT", "ID"))])
     assert new_id != client_id  # it really was a new connection
     redis.delete("oc:test:packing")
+
+
+def test_a_timeout_is_not_sent_again_and_leaves_no_reply_for_the_next_exchange():
+    """Redis may have run a command whose reply timed out: sending it again could take a call's
+    tokens twice. The late reply must not become the next exchange's either."""
+    redis = redis_client()
+    redis.delete("oc:test:packing-runs")
+    _pipeline_execute(redis, [_packed(("PING",))])  # the thread's connection is open
+    busy = (
+        "redis.call('INCR', KEYS[1]) local t0 = redis.call('TIME') "
+        "repeat local t = redis.call('TIME') "
+        "until (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 800000 return 'late'"
+    )
+    with pytest.raises(TimeoutError):  # the socket timeout is 0.5 s (settings.CACHES)
+        _pipeline_execute(redis, [_packed(("EVAL", busy, 1, "oc:test:packing-runs"))])
+    assert _pipeline_execute(redis, [_packed(("ECHO", "mine"))]) == [b"mine"]
+    assert redis.get("oc:test:packing-runs") == b"1"  # run once, never sent again
+    redis.delete("oc:test:packing-runs")
+
+
+def test_a_connection_opened_for_the_call_is_not_tried_twice():
+    unreachable = redis_py.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5)
+    with pytest.raises(ConnectionError):
+        _pipeline_execute(unreachable, [_packed(("PING",))])

@@ -3,10 +3,11 @@
 trips, read at /bench/stats."""
 
 from openchance.settings import *  # noqa: F403
-from openchance.settings import MIDDLEWARE
+from openchance.settings import API_MIDDLEWARE, MIDDLEWARE
 
 ROOT_URLCONF = "bench.gateway_app.urls"
 MIDDLEWARE = [*MIDDLEWARE, "bench.gateway_app.counters.SqlCountingMiddleware"]
+API_MIDDLEWARE = [*API_MIDDLEWARE, "bench.gateway_app.counters.SqlCountingMiddleware"]
 DEBUG = False
 
 from bench.gateway_app import counters  # noqa: E402
