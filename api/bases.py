@@ -292,13 +292,23 @@ class ApiView(APIView):
             accept in _PLAIN_ACCEPT
             and self.format_kwarg is None
             and self.renderer_classes is ApiView.renderer_classes
-            and "format" not in request._request.GET
+            and not _names_format(request._request)
         ):
             return _JSON_RENDERER, _JSON_RENDERER.media_type
         return self.perform_content_negotiation(request)
 
     def get_authenticate_header(self, request):
         return 'Bearer realm="openchance"'
+
+    def _allowed_methods(self):
+        """Django's per-request list of the methods this view answers (DRF's ``Allow`` header),
+        computed once per view class: a class's handlers never change."""
+        cls = type(self)
+        methods = cls.__dict__.get("_allowed_methods_of_class")
+        if methods is None:
+            methods = super()._allowed_methods()
+            cls._allowed_methods_of_class = methods
+        return list(methods)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -386,6 +396,15 @@ def _query_check(django_request) -> None:
             errors[name] = ["Control characters are not allowed."]
     if errors:
         raise ValidationError(dict(list(errors.items())[:20]))
+
+
+def _names_format(django_request) -> bool:
+    """Whether the query names ``format`` (DRF's override of content negotiation), without
+    parsing it when it plainly does not: no ``format`` and nothing percent-encoded in it."""
+    raw = django_request.META.get("QUERY_STRING", "")
+    if "format" not in raw and "%" not in raw:
+        return False
+    return "format" in django_request.GET
 
 
 def _content_length(django_request) -> int:

@@ -23,12 +23,13 @@ All variants are measured alternately,
 one connection for ``BENCH_LATENCY_SECONDS`` (3 s): at one request in flight p99 is the service
 time, not queueing, so the difference to the bare view is the latency the platform adds.
 
-Printed per server: req/s, p50/p99 (ms) at both concurrencies, the ratio of each platform variant
-to the bare view (goals: /v1/me >= 0.6, the list >= 0.4), the p99 latency /v1/me adds (goal
-<= 2 ms), SQL queries and Redis round trips per request in the server process (goal: no SQL on a
-warm /v1/me; only the key and host caches' refreshes run any), the RSS of each worker process,
-and the machine's load average before and after: on this shared 2-core machine absolute figures
-move with whatever else runs, the ratios much less.
+Printed per server: req/s, p50/p99 (ms) at both concurrencies, the server's CPU time per
+request under load (every process and thread of it: what a call costs a core), the ratio of
+each platform variant to the bare view (goals: /v1/me >= 0.6, the list >= 0.4), the p99 latency
+/v1/me adds (goal <= 2 ms), SQL queries and Redis round trips per request in the server process
+(goal: no SQL on a warm /v1/me; only the key and host caches' refreshes run any), the RSS of each
+worker process, and the machine's load average before and after: on this shared 2-core machine
+absolute figures move with whatever else runs, the ratios much less.
 
 It provisions a tenant on a private plan with limits far above what the machine serves (the
 limiter runs its full path and never refuses) and deletes it afterwards.
@@ -268,6 +269,18 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the process tree of ``pid``, every thread counted."""
+    ticks = 0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (all threads of the process)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def worker_rss_mib(pid: int) -> float:
     """RSS of the process that serves requests: the largest of the tree (the worker, not a
     master that only supervises it)."""
@@ -280,6 +293,7 @@ class Measurement:
     p50_ms: float
     p99_ms: float
     requests: int
+    cpu_us_per_request: float = 0.0  # CPU time of the server's processes (all threads)
 
 
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -375,9 +389,12 @@ def measure(servers: list[Server], *, host: str, key: str) -> Results:
             slot = (server.name, server.variant.name)
             if server.variant.is_platform:
                 server_stats(server.port, host, reset=True)
+            cpu_before = cpu_seconds(server.process.pid)
             loaded = wrk_run(
                 server.url, seconds=SECONDS, connections=CONNECTIONS, headers=headers(server)
             )
+            cpu = cpu_seconds(server.process.pid) - cpu_before
+            loaded.cpu_us_per_request = cpu / max(loaded.requests, 1) * 1e6
             throughput.setdefault(slot, []).append(loaded)
             if server.variant.is_platform:
                 stats = server_stats(server.port, host)
@@ -396,6 +413,7 @@ def _summary(measurements: list[Measurement]) -> Measurement:
         p50_ms=statistics.median(m.p50_ms for m in measurements),
         p99_ms=statistics.median(m.p99_ms for m in measurements),
         requests=sum(m.requests for m in measurements),
+        cpu_us_per_request=statistics.mean(m.cpu_us_per_request for m in measurements),
     )
 
 
@@ -421,6 +439,7 @@ def report(results: Results, servers: list[Server], load: tuple[float, float]) -
             line = (
                 f"    {variant.label:<44} {loaded.requests_per_second:7.0f} req/s"
                 f"  p50 {loaded.p50_ms:6.2f}  p99 {loaded.p99_ms:6.2f} ms"
+                f"  CPU {loaded.cpu_us_per_request:4.0f} us/req"
                 f" | 1 conn: {alone.requests_per_second:5.0f} req/s p50 {alone.p50_ms:5.2f}"
                 f"  p99 {alone.p99_ms:5.2f} ms | RSS {rss[slot]:4.0f} MiB"
             )
