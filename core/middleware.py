@@ -23,6 +23,8 @@ API surface by path (``/v1/…``, ``/healthz``, ``/livez``), which skip them. ``
 sets ``Content-Length`` where CommonMiddleware would have.
 """
 
+import hashlib
+import itertools
 import os
 import re
 from http import HTTPStatus
@@ -54,9 +56,32 @@ _CODES = {
 }
 
 
+class _RequestIds:
+    """``req_`` and 128 bits that look random and never repeat: this process's counter keyed
+    through BLAKE2b with a secret of the process (drawn again in a forked child, so two workers
+    never share a sequence). Unique like a counter, unguessable like random bits (an id tells
+    nothing of the process's traffic), and without a system call: ``os.urandom`` releases the
+    GIL, and under a few server threads every release costs a thread switch (README,
+    *Benchmarks*)."""
+
+    def __init__(self):
+        self._rekey()
+        os.register_at_fork(after_in_child=self._rekey)
+
+    def _rekey(self) -> None:
+        self._key = os.urandom(32)
+        self._counter = itertools.count()
+
+    def new(self) -> str:
+        data = next(self._counter).to_bytes(8, "little")
+        return f"req_{hashlib.blake2b(data, key=self._key, digest_size=16).hexdigest()}"
+
+
+_request_ids = _RequestIds()
+
+
 def request_id_new() -> str:
-    # 128 random bits, as uuid4 gives them, without building a UUID per request.
-    return f"req_{os.urandom(16).hex()}"
+    return _request_ids.new()
 
 
 def is_api_path(path: str) -> bool:

@@ -2,12 +2,16 @@
 nothing that is metered or logged; it is kept beside ours as ``client_request_id`` and echoed in
 ``X-Client-Request-Id`` when it looks sane."""
 
+import os
+import re
+
 import pytest
 from django.conf import settings
 from django_tenants.utils import tenant_context
 
 from api.gateway import usage_buffer_push
 from apikeys.services import api_key_create
+from core.middleware import request_id_new
 from core.testing import problem
 from metering.services import usage_flush
 from requestlog.models import RequestLog
@@ -78,3 +82,23 @@ def test_batch_operations_have_ids_of_their_own_and_carry_the_client_id(api, api
     batch_id = response["X-Request-Id"]
     assert batch_id.startswith("req_") and response["X-Client-Request-Id"] == "batch-client-id-1"
     assert response.json()["results"][1]["body"]["request_id"] == f"{batch_id}_1"
+
+
+def test_ids_never_repeat_within_a_process_nor_between_forked_workers():
+    """Workers are forked from one parent (granian, Celery): each draws its own key, so their id
+    sequences are unrelated even though their counters start alike."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a worker's first ids
+        try:
+            os.write(write, "\n".join(request_id_new() for _ in range(500)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        child = pipe.read().split("\n")
+    os.waitpid(pid, 0)
+    parent = [request_id_new() for _ in range(5000)]
+    assert len(child) == 500 and all(re.fullmatch(r"req_[0-9a-f]{32}", i) for i in child + parent)
+    assert len(set(parent)) == len(parent)
+    assert not set(child) & set(parent)
