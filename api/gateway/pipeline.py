@@ -11,6 +11,8 @@ import atexit
 import hashlib
 import logging
 import os
+import socket
+import struct
 import threading
 import time
 from collections import deque
@@ -19,6 +21,7 @@ from django.conf import settings
 from django_redis import get_redis_connection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import DataError, NoScriptError, RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from core.cache import freshness
 from metering.records import USAGE_STREAM
@@ -368,12 +371,20 @@ def _pipeline_execute(redis, commands: list[bytes]) -> list:
     after the attempt rather than by a probe before every call. A connection opened for this
     very call is not tried twice, nor is any exchange after a timeout (Redis may have run the
     script: a second run would take its tokens twice). Whatever interrupts an exchange closes
-    the connection, so no reply is ever left unread for the next one to take as its own."""
+    the connection, so no reply is ever left unread for the next one to take as its own.
+
+    The socket's timeout (the client's ``socket_timeout``) is kept by the kernel
+    (``_kernel_timeouts_set``), so a send or a receive that runs out of it fails with
+    ``EAGAIN``, which redis-py reports as a ``ConnectionError``: it is raised as the
+    ``TimeoutError`` it is, and never sent again."""
     connection = _connection_of_thread(redis)
     packed = b"".join(commands)  # one write (redis-py sends each item of a list on its own)
     may_be_stale = connection._sock is not None
     while True:
         try:
+            if connection._sock is None:
+                connection.connect()
+                _kernel_timeouts_set(connection._sock, connection.socket_timeout)
             connection.send_packed_command([packed], check_health=False)
             replies = []
             for _ in commands:
@@ -382,11 +393,24 @@ def _pipeline_execute(redis, commands: list[bytes]) -> list:
                 except ResponseError as error:
                     replies.append(error)
             return replies
-        except RedisConnectionError:
+        except RedisConnectionError as error:
             connection.disconnect()
+            if isinstance(error.__context__, BlockingIOError):
+                raise RedisTimeoutError("Timeout on the gateway's Redis connection") from error
             if not may_be_stale:
                 raise
             may_be_stale = False
         except BaseException:
             connection.disconnect()
             raise
+
+
+def _kernel_timeouts_set(sock, seconds: float | None) -> None:
+    """The socket blocks in the kernel, its timeouts kept by the kernel (SO_RCVTIMEO and
+    SO_SNDTIMEO) rather than by Python: a Python timeout makes every send and receive first
+    poll() the socket, each a GIL release of its own."""
+    sock.settimeout(None)
+    if seconds:
+        value = struct.pack("ll", int(seconds), int((seconds % 1) * 1_000_000))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
