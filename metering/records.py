@@ -106,6 +106,10 @@ def text_storable(value, *, max_chars: int, is_excerpt: bool = False) -> str:
     """``value`` (text, bytes or anything else) as text PostgreSQL stores and a log shows
     faithfully: unsafe characters percent-encoded, at most ``max_chars`` long (see module).
     Never raises; idempotent."""
+    if type(value) is str and value.isascii() and value.isprintable() and len(value) <= max_chars:
+        # What nearly every call carries (ids, methods, routes, paths): printable ASCII holds no
+        # unsafe character in either set (those are controls and DEL there), and fits.
+        return value
     unsafe = _UNSAFE_IN_EXCERPT if is_excerpt else _UNSAFE_IN_FIELD
     return _cut(unsafe.sub(_percent_encoded, _as_text(value)), max_chars)
 

@@ -18,6 +18,7 @@ from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from metering import records
 from metering.models import UsageMinute, UsageQuarantine
 from metering.records import (
     BYTES_MAX,
@@ -226,3 +227,17 @@ def test_no_client_value_makes_a_record_unwritable(tenant, values):
 
 def _text(value) -> str:
     return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    value=st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=60),
+    max_chars=st.integers(min_value=2, max_value=80),
+    is_excerpt=st.booleans(),
+)
+def test_the_printable_ascii_shortcut_answers_as_the_escaping_does(value, max_chars, is_excerpt):
+    """ASCII text skips the escaping when it is printable and fits: the answer must be the one
+    the escaping and the cut give, for every ASCII character (controls and DEL included)."""
+    unsafe = records._UNSAFE_IN_EXCERPT if is_excerpt else records._UNSAFE_IN_FIELD
+    expected = records._cut(unsafe.sub(records._percent_encoded, value), max_chars)
+    assert records.text_storable(value, max_chars=max_chars, is_excerpt=is_excerpt) == expected
