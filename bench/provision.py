@@ -13,6 +13,9 @@ import time
 import uuid
 from pathlib import Path
 
+# Run as a script, bench/ leads sys.path, and bench/http.py would stand in for the standard
+# library's http package (Django imports http.cookies, this script http.server).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openchance.settings")
 

@@ -28,8 +28,13 @@ import sys
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+# Run as a script, bench/ leads sys.path, and bench/http.py would stand in for the standard
+# library's http package (Django imports http.cookies, this script http.server).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "2"))
