@@ -207,11 +207,18 @@ class RedisServer:
         while True:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
+                    break
             except OSError:
                 if time.monotonic() > deadline:
                     raise RuntimeError("redis-server did not start") from None
                 time.sleep(0.05)
+        # Accepting connections is not serving them: a restart first loads its append-only file,
+        # and answers LOADING (BusyLoadingError) to almost every command until it has.
+        deadline = time.monotonic() + 30
+        while self.client().info("persistence").get("loading"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not finish loading its data")
+            time.sleep(0.05)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
