@@ -6,10 +6,28 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+
+@contextmanager
+def connections_kept():
+    """Call a WSGI application in the test's transaction, as Django's test client does: the
+    per-request connection clean-up (``close_old_connections`` on request started and
+    finished) is held off meanwhile."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def host_of(tenant) -> str:

@@ -7,29 +7,16 @@ test client does, the per-request connection clean-up is held off meanwhile).
 """
 
 import json
-from contextlib import contextmanager
 
 import pytest
-from django.core import signals
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import RequestFactory
 
-from core.testing import host_of
+from core.testing import connections_kept, host_of
 from marketplace.models import Challenge
 from openchance.wsgi import application
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def _connections_kept():
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 def _call(environ: dict) -> tuple[int, dict[str, str], dict]:
@@ -38,7 +25,7 @@ def _call(environ: dict) -> tuple[int, dict[str, str], dict]:
     def start_response(status, headers):
         answer["status"], answer["headers"] = int(status.split()[0]), dict(headers)
 
-    with _connections_kept():
+    with connections_kept():
         body = b"".join(application(environ, start_response))
     return answer["status"], answer["headers"], json.loads(body)
 

@@ -12,17 +12,14 @@ call by design is set aside (the request id, the rate-limit counters, the usage 
 
 import json
 import re
-from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
-from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
 from django.test import RequestFactory
 
 from api.gateway import rate_limit_reset
-from core.testing import host_of
+from core.testing import connections_kept, host_of
 from marketplace.models import Challenge
 from openchance.wsgi import PlatformWsgiHandler, WsgiEdge, _resolutions_of
 
@@ -36,25 +33,13 @@ _REQUEST_ID = re.compile(rb"req_[0-9a-f]{32}")
 _TOKEN = re.compile(rb"[A-Za-z0-9]{32,}")
 
 
-@contextmanager
-def _connections_kept():
-    # As Django's test client does: the test's transaction outlives each request.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-
-
 def _call(application, environ: dict) -> tuple[str, dict, bytes]:
     answer = {}
 
     def start_response(status, headers):
         answer["status"], answer["headers"] = status, headers
 
-    with _connections_kept():
+    with connections_kept():
         response = application(environ, start_response)
         try:
             body = b"".join(response)

@@ -30,8 +30,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, reject, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky
@@ -51,7 +49,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.gateway import rate_limit_reset
-from core.testing import host_of
+from core.testing import connections_kept, host_of
 from openchance.wsgi import PlatformWsgiHandler
 
 CHECKS = [
@@ -72,14 +70,9 @@ STATEFUL_CHECKS = [
 
 @contextmanager
 def _in_process_wsgi_app():
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
+    with connections_kept():
         # The product's handler (its shorter API chain included), as granian serves it.
         yield PlatformWsgiHandler()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 def conformance_failures(
