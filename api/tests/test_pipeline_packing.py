@@ -7,11 +7,32 @@ have run — a timed-out command — is ever sent twice or leaves its reply to t
 import pytest
 import redis as redis_py
 from django.conf import settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from redis.connection import Connection
 from redis.exceptions import ConnectionError, DataError, ResponseError, TimeoutError
 
-from api.gateway.pipeline import _packed, _pipeline_execute, redis_client
+from api.gateway.pipeline import _entry_packed, _packed, _pipeline_execute, redis_client
 from api.testing import free_port
+from metering.records import USAGE_STREAM, UsageRecord
+
+RECORD_BASE = {
+    "organisation_id": 12,
+    "tenant_id": 13,
+    "api_key_id": "key_01M8T0AKSBCZR9W3X596C7R2DQ",
+    "mode": "live",
+    "method": "GET",
+    "route": "/v1/me",
+    "path": "/v1/me",
+    "status": 200,
+    "duration_ms": 1.25,
+    "request_bytes": 0,
+    "response_bytes": 612,
+    "timestamp_ms": 1764633600000,
+    "request_id": "req_0123456789abcdef0123456789abcdef",
+    "is_billable": True,
+}
 
 ARGUMENT_FAMILIES = [
     ("PING",),
@@ -33,6 +54,43 @@ ARGUMENT_FAMILIES = [
 def test_commands_are_packed_exactly_as_redis_py_packs_them(arguments):
     expected = b"".join(Connection().pack_command(*arguments))
     assert _packed(arguments) == expected
+
+
+@given(  # hypothesis's text() holds no lone surrogate, which neither side can encode
+    st.lists(
+        st.one_of(st.text(), st.integers(min_value=-(2**70), max_value=2**70)),
+        min_size=1,
+        max_size=12,
+    )
+)
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_any_text_and_integers_are_packed_as_redis_py_packs_them(arguments):
+    # (redis-py splits its first argument, the command's name, on spaces: give it a name.)
+    expected = b"".join(Connection().pack_command("XADD", *arguments))
+    assert _packed(("XADD", *arguments)) == expected
+
+
+RECORDS = [
+    UsageRecord(**RECORD_BASE).to_fields(),
+    UsageRecord(
+        **{**RECORD_BASE, "path": "/v1/challenges/é?q=漢字", "client_request_id": "ci"}
+    ).to_fields(),
+    UsageRecord(
+        **{
+            **RECORD_BASE,
+            "status": 400,
+            "request_excerpt": '{"a":\n"\x00"}',
+            "response_excerpt": "x",
+        }
+    ).to_fields(),
+]
+
+
+@pytest.mark.parametrize("fields", RECORDS, ids=["ascii", "non-ascii", "excerpts"])
+def test_usage_entries_are_packed_as_redis_py_packs_their_xadd(fields):
+    flat = [item for pair in fields.items() for item in pair]
+    expected = b"".join(Connection().pack_command("XADD", USAGE_STREAM, "*", *flat))
+    assert _entry_packed(fields) == expected
 
 
 @pytest.mark.parametrize("value", [True, 1.5, None, object(), ["list"]])
