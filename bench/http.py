@@ -11,7 +11,9 @@ Variants, each in a server process of its own (one worker process, ``DEBUG`` off
 - ``list-uncached``: the same with the response cache off (``API_RESPONSE_CACHE_SECONDS=0``):
   every call parses, queries and renders, as a list whose answer is not cached does.
 
-Each runs under every server of ``BENCH_SERVERS`` (default ``make-run,gunicorn,granian,uvicorn``:
+``BENCH_VARIANTS`` (a comma-separated list of the names above) measures only those, beside the
+bare view. Each runs under every server of ``BENCH_SERVERS``
+(default ``make-run,gunicorn,granian,uvicorn``:
 ``make run``'s topology — ``scripts/run.py``'s nginx in front of granian, one web worker, through
 ``api.testing.platform_server``, the platform variants only, measured against the bare view
 under granian; gunicorn's sync WSGI worker; granian's WSGI worker with ``BENCH_THREADS`` (4)
@@ -140,6 +142,10 @@ VARIANTS = (
         note="every call queries and renders: what a list costs whose answer is not cached",
     ),
 )
+# BENCH_VARIANTS (e.g. "bare,me"): only these, for a quicker look; the bare view always runs.
+_CHOSEN = os.environ.get("BENCH_VARIANTS")
+if _CHOSEN:
+    VARIANTS = tuple(v for v in VARIANTS if v.name == "bare" or v.name in _CHOSEN.split(","))
 SERVER_LABELS = {
     "gunicorn": "gunicorn, WSGI, 1 sync worker",
     "granian": f"granian, WSGI, 1 worker, {THREADS} blocking threads",
