@@ -39,7 +39,7 @@ import time
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 try:
     import orjson
@@ -318,12 +318,13 @@ class ApiView(APIView):
     def dispatch(self, request, *args, **kwargs):
         started = time.perf_counter()
         self.api_context = self.limit_result = self.response_cache_key = None
-        previous_tenant = connection.tenant
+        db = connections[DEFAULT_DB_ALIAS]  # looked up once (see tenants.middleware)
+        previous_tenant = db.tenant
         try:
             response = self._response_rendered(request, *args, **kwargs)
         finally:
-            if connection.tenant is not previous_tenant:
-                connection.set_tenant(previous_tenant)
+            if db.tenant is not previous_tenant:
+                db.set_tenant(previous_tenant)
         try:
             self.gateway_exit(self.request, response, started)
         except Exception:

@@ -6,7 +6,7 @@ a warm host costs no SQL query (see ``tenants.selectors.tenant_for_host``).
 """
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 from django.urls import set_urlconf
 from django_tenants.postgresql_backend.base import FakeTenant
@@ -25,7 +25,10 @@ class TenantHostMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        connection.set_schema_to_public()
+        # This thread's connection, looked up once (each use of the ``connection`` proxy is a
+        # lookup of its own).
+        db = connections[DEFAULT_DB_ALIAS]
+        db.set_schema_to_public()
         request.tenant = None
         request.host_kind = "public"
         if request.path in HOST_INDEPENDENT_PATHS:
@@ -62,12 +65,12 @@ class TenantHostMiddleware:
                 request=request,
             )
         request.tenant = tenant
-        connection.set_tenant(tenant)
+        db.set_tenant(tenant)
         try:
             return self._dispatch(request, settings.ROOT_URLCONF)
         finally:
             # Leave the connection as we found it for whatever reuses it next in this thread.
-            connection.set_schema_to_public()
+            db.set_schema_to_public()
 
     def _dispatch(self, request: HttpRequest, urlconf: str) -> HttpResponse:
         request.urlconf = urlconf

@@ -52,6 +52,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql.psycopg_any import is_psycopg3
+from django_tenants.postgresql_backend import base as tenant_base
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
 logger = logging.getLogger(__name__)
@@ -186,6 +187,21 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         pool.openchance_pid = os.getpid()
         # setdefault: two threads building one at once keep the same (the loser is never opened).
         return pools.setdefault(self.alias, pool)
+
+    def set_tenant(self, tenant, include_public=True):
+        """django-tenants' switch, except to the schema already set: then only the tenant object
+        changes. An API call sets its schema up to four times, most of them to the one it is in
+        (the host's tenant, then the key's, then back), and each full switch re-reads settings
+        and clears the content-type cache for a schema that did not change. With
+        ``EXTRA_SET_TENANT_METHOD_PATH`` configured every switch runs in full."""
+        if (
+            tenant.schema_name == self.schema_name
+            and include_public == self.include_public_schema
+            and tenant_base.EXTRA_SET_TENANT_METHOD is None
+        ):
+            self.tenant = tenant
+            return
+        super().set_tenant(tenant, include_public)
 
     def _pooled_connection_configure(self, connection) -> None:
         """The pool's ``configure`` callback: Django's, and the connection is idle from now."""
