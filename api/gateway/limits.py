@@ -35,6 +35,7 @@ from api.gateway.pipeline import (
     usage_buffer,
 )
 from billing.selectors import period_bounds
+from core.frozen import frozen_instance
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1, is_counted: bool = T
     if reply is None:
         allowed, tokens = _fallback.take(keys[0], rate=rate, burst=burst, cost=cost)
         retry_after = None if allowed else math.ceil((cost - tokens) / rate)
-        return LimitResult(
+        return frozen_instance(
+            LimitResult,
             allowed=allowed,
             code=None if allowed else "rate_limited",
             remaining=int(tokens),
@@ -203,7 +205,8 @@ def rate_limit_check(context: KeyContext, *, cost: int = 1, is_counted: bool = T
         retry_after = max(1, math.ceil(retry_ms / 1000))
     elif code in (2, 3):  # until the period ends (or, for a spend cap, until it is raised)
         retry_after = max(1, math.ceil((period_end - datetime.now(UTC)).total_seconds()))
-    return LimitResult(
+    return frozen_instance(
+        LimitResult,
         allowed=bool(allowed),
         code=_CODES[code],
         remaining=tokens,

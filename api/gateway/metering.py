@@ -10,6 +10,7 @@ import time
 
 from api.gateway.keys import KeyContext
 from api.gateway.pipeline import usage_buffer
+from core.frozen import frozen_instance
 from metering.records import UsageRecord
 
 
@@ -43,7 +44,8 @@ def usage_record(
     ``request_id`` is ours (``request.request_id``, unique per call: the request log's key);
     ``client_request_id`` is the caller's own ``X-Request-Id`` (``request.client_request_id``),
     logged beside it and never used as a key."""
-    record = UsageRecord(
+    record = frozen_instance(
+        UsageRecord,
         organisation_id=context.organisation.pk,
         tenant_id=context.tenant.pk,
         api_key_id=context.key_id,

@@ -1,10 +1,13 @@
 """Plans and limits: rate-limit headers, bursts, cost weights, endpoint limits, monthly quotas,
 overage, and the sandbox never counting toward billing."""
 
+import dataclasses
 import uuid
 
 import pytest
 
+from api.gateway import key_authenticate, rate_limit_check
+from api.gateway.limits import LimitResult
 from apikeys.services import api_key_create
 from billing.models import Plan
 from organisations.services import organisation_provision
@@ -146,3 +149,11 @@ def test_sandbox_calls_are_limited_but_never_counted(api_client_factory):
 
     assert sandbox_statuses[:2] == [200, 200] and sandbox_statuses[2] == 429
     assert me["usage"]["billable_calls"] == 2  # the two live calls only
+
+
+def test_the_limit_result_holds_every_field_of_its_class(live_key):
+    # rate_limit_check makes it with core.frozen.frozen_instance, which checks nothing itself.
+    context = key_authenticate(live_key, host_tenant=None)
+    result = rate_limit_check(context)
+    assert set(vars(result)) <= {field.name for field in dataclasses.fields(LimitResult)}
+    assert LimitResult(**vars(result)) == result
