@@ -65,6 +65,7 @@ from api.redaction import excerpt_redact
 from api.response_cache import response_cache_get, response_cache_key, response_cache_put
 from apikeys.scopes import scope_required
 from core.context import request_context_update
+from core.headers import headers_set
 from core.problems import problem_response
 
 logger = logging.getLogger(__name__)
@@ -361,9 +362,7 @@ class ApiView(APIView):
 
     def _limit_headers_add(self, response) -> None:
         if self.limit_result is not None:
-            for name, value in self.limit_result.headers().items():
-                if name not in response:
-                    response[name] = value
+            headers_set(response, self.limit_result.headers().items(), only_missing=True)
 
 
 # C0 controls, DEL and C1 controls: no parameter of this API has a use for them, PostgreSQL

@@ -32,6 +32,7 @@ from django.db import connection
 from django.http import HttpResponse
 
 from api.data_generation import schema_write_pending
+from core.headers import headers_set
 
 # Set per call, after the view (``ApiView._limit_headers_add``, the request id middleware).
 PER_CALL_HEADERS = frozenset(
@@ -58,8 +59,7 @@ class CachedResponse:
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.body, status=200)
-        for name, value in self.headers:
-            response[name] = value
+        headers_set(response, self.headers)
         return response
 
 

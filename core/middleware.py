@@ -36,6 +36,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 
 from core.context import request_context_bound
+from core.headers import headers_set
 from core.problems import problem_response
 
 # A caller's id worth echoing: short, and nothing that could split a header or a log line.
@@ -104,12 +105,13 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         if response.status_code >= 400 and _is_api_surface(request) and not _is_json(response):
             response = _problem_instead(request, response)
-        response["X-Request-Id"] = request.request_id
+        headers = [("X-Request-Id", request.request_id)]
         if request.client_request_id:
-            response[CLIENT_REQUEST_ID_HEADER] = request.client_request_id
+            headers.append((CLIENT_REQUEST_ID_HEADER, request.client_request_id))
         if not response.streaming and "Content-Length" not in response:
             # What CommonMiddleware does for pages; API calls skip it (PageMiddleware).
-            response["Content-Length"] = str(len(response.content))
+            headers.append(("Content-Length", str(len(response.content))))
+        headers_set(response, headers)
         return response
 
 
