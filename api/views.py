@@ -2,10 +2,10 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
-from rest_framework.response import Response
 
 from api.bases import ApiView
 from api.gateway import KeyContext, LimitResult
+from api.responses import Response
 from api.serializers import MeSerializer
 from core.timestamps import timestamp_render
 

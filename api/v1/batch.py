@@ -20,10 +20,10 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.response import Response
 
 from api.bases import ApiView
 from api.idempotency import idempotent
+from api.responses import Response
 from api.v1 import serializers as io_serializers
 from core.context import request_context_bound
 from core.problems import PROBLEM_TYPE_BASE

@@ -27,11 +27,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
-from rest_framework.response import Response
 
 from api import billing_access
 from api.bases import ApiView, JsonRenderer
 from api.idempotency import idempotent
+from api.responses import Response
 from api.v1 import billing_serializers as io
 from api.v1.common import ordering_table
 from api.v1.pagination import Ordering, SortKey, paginate

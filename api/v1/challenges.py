@@ -7,10 +7,10 @@ from django.db.models import F
 from django.urls import path
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
 
 from api.bases import ApiView
 from api.idempotency import idempotent
+from api.responses import Response
 from api.v1 import serializers as io
 from api.v1.common import (
     NEWEST_FIRST,

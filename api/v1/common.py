@@ -27,11 +27,11 @@ from django.db.models import QuerySet
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.response import Response
 
 from api.bases import ApiView
 from api.gateway import InsufficientScopeError
 from api.idempotency import idempotent
+from api.responses import Response
 from api.v1.pagination import Ordering, ordering_by_id, paginate
 from api.v1.params import ListParams, parse_list_params
 from apikeys.scopes import scope_required

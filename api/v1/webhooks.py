@@ -9,11 +9,11 @@ endpoint's signing secret, which lets whoever holds it forge that endpoint's web
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.response import Response
 
 from api.bases import ApiView
 from api.gateway import scope_check
 from api.idempotency import idempotent
+from api.responses import Response
 from api.v1 import webhook_serializers as io
 from api.v1.common import NEWEST_FIRST, OLDEST_FIRST, Shape, list_response, ordering_table
 from api.v1.params import CommaSeparatedField, ListParams, parse_list_params
