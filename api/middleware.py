@@ -17,7 +17,7 @@ import sys
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse
 
-from api.gateway.auth_guard import client_address_bound, client_address_of
+from api.gateway.auth_guard import client_address_of, client_address_reset, client_address_set
 from api.gateway.database import DatabaseUnavailableError, database_is_unavailable
 from core.problems import problem_response
 
@@ -33,8 +33,11 @@ class ApiEdgeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with client_address_bound(client_address_of(request)):
+        token = client_address_set(client_address_of(request))
+        try:
             response = self.get_response(request)
+        finally:
+            client_address_reset(token)
         error = getattr(request, _DATABASE_ERROR_ATTRIBUTE, None)
         if response.status_code == 500 and error is not None:
             response.close()

@@ -11,8 +11,8 @@ view in one thread (WSGI, and ASGI's sync path), and Celery tasks start with the
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,18 @@ def request_context_bound(**values: str) -> Iterator[RequestContext]:
         _current.reset(token)
 
 
+def request_context_set(**values: str) -> Token:
+    """Bind a new context until ``request_context_reset(token)``: ``request_context_bound``
+    without its generator, for the middleware that binds one per request (a generator-based
+    context manager costs several times a ``try``/``finally``)."""
+    return _current.set(RequestContext(**values))
+
+
+def request_context_reset(token: Token) -> None:
+    _current.reset(token)
+
+
 def request_context_update(**values: str) -> None:
     """Add to the context bound by the enclosing ``request_context_bound`` (e.g. the actor once
     the key is verified); the enclosing block's exit restores what was there before it."""
-    _current.set(replace(_current.get(), **values))
+    _current.set(RequestContext(**{**_current.get().__dict__, **values}))

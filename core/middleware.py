@@ -35,7 +35,7 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 
-from core.context import request_context_bound
+from core.context import request_context_reset, request_context_set
 from core.headers import headers_set
 from core.problems import problem_response
 
@@ -101,8 +101,11 @@ class RequestIdMiddleware:
         request.client_request_id = (
             incoming if _ACCEPTABLE_CLIENT_REQUEST_ID.match(incoming) else ""
         )
-        with request_context_bound(request_id=request.request_id):
+        token = request_context_set(request_id=request.request_id)
+        try:
             response = self.get_response(request)
+        finally:
+            request_context_reset(token)
         if response.status_code >= 400 and _is_api_surface(request) and not _is_json(response):
             response = _problem_instead(request, response)
         headers = [("X-Request-Id", request.request_id)]
