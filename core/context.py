@@ -29,16 +29,6 @@ def request_context() -> RequestContext:
     return _current.get()
 
 
-@contextmanager
-def request_context_bound(**values: str) -> Iterator[RequestContext]:
-    """A new context for the duration of the block (a request, a batch operation, a task)."""
-    token = _current.set(RequestContext(**values))
-    try:
-        yield _current.get()
-    finally:
-        _current.reset(token)
-
-
 def request_context_set(**values: str) -> Token:
     """Bind a new context until ``request_context_reset(token)``: ``request_context_bound``
     without its generator, for the middleware that binds one per request (a generator-based
@@ -48,6 +38,16 @@ def request_context_set(**values: str) -> Token:
 
 def request_context_reset(token: Token) -> None:
     _current.reset(token)
+
+
+@contextmanager
+def request_context_bound(**values: str) -> Iterator[RequestContext]:
+    """A new context for the duration of the block (a request, a batch operation, a task)."""
+    token = request_context_set(**values)
+    try:
+        yield _current.get()
+    finally:
+        request_context_reset(token)
 
 
 def request_context_update(**values: str) -> None:
